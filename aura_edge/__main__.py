@@ -1,0 +1,3 @@
+from aura_edge.cli import main
+
+main()

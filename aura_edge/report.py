@@ -1,0 +1,196 @@
+"""Evaluate trained runs and write their report: report.md, report.json and plots.
+
+`evaluate_run` scores one run on a WindowSet (zero-shot over the labels present, retrieval with
+the captions); `write_run_report` does that on the held-out test subjects for the run and its RNN
+baseline and puts both side by side.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from aura_edge.data.windows import WindowSet
+from aura_edge.evaluate import ZeroShotResult, build_label_bank, retrieval, save_confusion_png, zero_shot
+from aura_edge.models import count_parameters
+from aura_edge.models.frozen import EmbeddingCache, load_text_encoder
+from aura_edge.train.checkpoint import LoadedRun, load_run
+
+BASELINE_DIR = "baseline-rnn"
+
+
+@dataclass
+class RunEvaluation:
+    name: str
+    family: str
+    parameters: int
+    zero_shot: ZeroShotResult
+    per_placement: dict[str, dict]
+    retrieval: list[dict]
+
+    def summary(self) -> dict:
+        return {"model": self.name, "family": self.family, "parameters": self.parameters,
+                "zero_shot": self.zero_shot.summary(), "per_class_f1": self.zero_shot.per_class_f1,
+                "per_placement": self.per_placement, "retrieval": self.retrieval}
+
+
+def evaluate_run(run: LoadedRun, windows: WindowSet, text_encoder=None, labels: list[str] | None = None,
+                 retrieval_pool: int = 1000) -> RunEvaluation:
+    from aura_edge.train.loop import embed_imu
+
+    text_encoder = text_encoder or load_text_encoder(_encoder_spec(run.config))
+    labels = labels or windows.labels
+    bank = build_label_bank(text_encoder, labels, run.config.get("prompt_templates") or None)
+    emb = embed_imu(run.imu_encoder, windows.imu)
+    result = zero_shot(emb, windows.label, labels, bank)
+    per_placement = {}
+    for placement in sorted(set(windows.placement.tolist())):
+        mask = windows.placement == placement
+        per_placement[placement] = zero_shot(emb[mask], windows.label[mask], labels, bank).summary()
+    # Retrieval over a fixed-size pool (the first N windows in a seeded shuffle), N stated in the result.
+    pool = np.random.default_rng(0).permutation(len(windows))[:retrieval_pool]
+    captions = windows.caption[pool].astype(str)
+    text_emb = EmbeddingCache().encode(text_encoder, captions.tolist())
+    ret = [r.summary() for r in retrieval(emb[pool], text_emb, captions)]
+    family = run.config["imu_encoder"]["family"]
+    name = f"{family}-{run.config['imu_encoder']['size']}"
+    return RunEvaluation(name, family, count_parameters(run.imu_encoder), result, per_placement, ret)
+
+
+def _encoder_spec(config: dict) -> str:
+    """The --text-encoder value that rebuilds a run's text encoder."""
+    spec = config["train"].get("text_encoder", "minilm")
+    return spec
+
+
+def write_run_report(run_dir: Path, windows: WindowSet | None = None) -> dict:
+    """Evaluate a run (and its baseline-rnn/ if present) on the test split and write the report."""
+    run_dir = Path(run_dir)
+    main = load_run(run_dir)
+    if windows is None:
+        from aura_edge.train.data import load_corpus
+
+        windows = load_corpus(main.config["train"]["data"])["test"]
+    text_encoder = load_text_encoder(_encoder_spec(main.config))
+    runs = [(run_dir, main)]
+    if (run_dir / BASELINE_DIR / "model.safetensors").is_file():
+        runs.append((run_dir / BASELINE_DIR, load_run(run_dir / BASELINE_DIR)))
+    evaluations = []
+    for path, run in runs:
+        ev = evaluate_run(run, windows, text_encoder)
+        save_confusion_png(ev.zero_shot, run_dir / f"confusion_{ev.family}.png",
+                           f"{ev.name} zero-shot on held-out subjects")
+        evaluations.append(ev)
+    _plot_curves(run_dir, [(ev.name, p) for ev, (p, _) in zip(evaluations, runs)])
+    models = [{**ev.summary(), "train_seconds": _train_seconds(path)} for ev, (path, _) in zip(evaluations, runs)]
+    report = {"run": str(run_dir), "test_windows": len(windows), "text_encoder": main.config["text_encoder"],
+              "models": models}
+    (run_dir / "report.json").write_text(json.dumps(report, indent=2) + "\n")
+    (run_dir / "report.md").write_text(render_markdown(report, main.config))
+    return report
+
+
+def _train_seconds(run_dir: Path) -> float | None:
+    """Wall time from the run's creation to its last epoch (from metrics.jsonl)."""
+    rows = _read_metrics(run_dir)
+    if not rows:
+        return None
+    created = (run_dir / "config.json").stat().st_mtime
+    return round(rows[-1]["time"] - min(created, rows[0]["time"]), 1)
+
+
+def _read_metrics(run_dir: Path) -> list[dict]:
+    path = run_dir / "metrics.jsonl"
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def _plot_curves(run_dir: Path, runs: list[tuple[str, Path]]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (ax_loss, ax_f1) = plt.subplots(1, 2, figsize=(10, 4))
+    for name, path in runs:
+        rows = _read_metrics(path)
+        epochs = [r["epoch"] for r in rows]
+        ax_loss.plot(epochs, [r["train_loss"] for r in rows], marker="o", label=name)
+        ax_f1.plot(epochs, [r["val_macro_f1"] for r in rows], marker="o", label=name)
+    ax_loss.set(xlabel="epoch", ylabel="training loss (sum over pairs)", title="Training loss")
+    ax_f1.set(xlabel="epoch", ylabel="macro-F1", title="Validation zero-shot macro-F1", ylim=(0, 1))
+    for ax in (ax_loss, ax_f1):
+        ax.grid(alpha=0.3)
+        ax.legend()
+    fig.tight_layout()
+    fig.savefig(run_dir / "training_curves.png", dpi=110)
+    plt.close(fig)
+
+
+def render_markdown(report: dict, config: dict) -> str:
+    lines = [f"# aura-edge run report: {Path(report['run']).name}", "",
+             f"Generated {time.strftime('%Y-%m-%d %H:%M:%S')}. Text encoder `{report['text_encoder']}`.",
+             "", "## Training plan", ""]
+    lines += [f"- {step}" for step in config.get("plan", [])]
+    lines += ["", f"## Zero-shot classification on held-out subjects ({report['test_windows']} windows)", "",
+              "| model | parameters | train time | accuracy | macro-F1 | " + " | ".join(
+                  f"macro-F1 {p}" for p in report["models"][0]["per_placement"]) + " |",
+              "|---|---|---|---|---|" + "---|" * len(report["models"][0]["per_placement"])]
+    for m in report["models"]:
+        z = m["zero_shot"]
+        placements = " | ".join(f"{v['macro_f1']:.3f}" for v in m["per_placement"].values())
+        lines.append(f"| {m['model']} | {m['parameters'] / 1e6:.2f} M | {m['train_seconds']} s | {z['accuracy']:.3f} | "
+                     f"{z['macro_f1']:.3f} | {placements} |")
+    lines += ["", "Labels are scored with the prompt-template ensemble "
+              f"{config.get('prompt_templates')}.", "", "## Retrieval (held-out subjects)", "",
+              "| model | direction | N | R@1 | R@10 | R@50 | MRR |", "|---|---|---|---|---|---|---|"]
+    for m in report["models"]:
+        for r in m["retrieval"]:
+            lines.append(f"| {m['model']} | {r['direction']} | {r['N']} | {r['R@1']:.3f} | {r['R@10']:.3f} | "
+                         f"{r['R@50']:.3f} | {r['MRR']:.3f} |")
+    lines += ["", "A retrieved caption counts as correct when its text is identical to the window's own.", "",
+              "## Per-class F1", "", "| label | " + " | ".join(m["model"] for m in report["models"]) + " |",
+              "|---|" + "---|" * len(report["models"])]
+    for label in report["models"][0]["per_class_f1"]:
+        lines.append(f"| {label} | " + " | ".join(f"{m['per_class_f1'][label]:.3f}" for m in report["models"]) + " |")
+    lines += ["", "## Plots", "", "![training curves](training_curves.png)", ""]
+    lines += [f"![confusion {m['family']}](confusion_{m['family']}.png)" for m in report["models"]]
+    return "\n".join(lines) + "\n"
+
+
+def evaluate_recordings(run_dir: Path, data_path: Path, out_dir: Path | None = None,
+                        labels: list[str] | None = None) -> dict:
+    """Zero-shot accuracy and macro-F1 of a run on labelled recordings (any rate, units, gravity)."""
+    from aura_edge.data.recordings import load_labelled_recordings
+    from aura_edge.train.loop import embed_imu
+
+    run = load_run(run_dir)
+    recordings = load_labelled_recordings(data_path)
+    labels = labels or recordings.labels
+    text_encoder = load_text_encoder(_encoder_spec(run.config))
+    bank = build_label_bank(text_encoder, labels, run.config.get("prompt_templates") or None)
+    # A window longer than 5 s is the mean of its sliding 5 s windows' embeddings.
+    emb = np.stack([embed_imu(run.imu_encoder, w).mean(axis=0) for w in recordings.windows])
+    emb /= np.linalg.norm(emb, axis=1, keepdims=True)
+    result = zero_shot(emb, recordings.label, labels, bank)
+    out_dir = Path(out_dir or Path(run_dir) / "eval" / Path(data_path).stem)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    save_confusion_png(result, out_dir / "confusion.png", f"{Path(data_path).name}")
+    summary = {"data": str(data_path), "run": str(run_dir), "rate_hz": recordings.rate_hz,
+               "units": [recordings.acc_unit, recordings.gyro_unit], "gravity": recordings.gravity,
+               **result.summary(), "per_class_f1": result.per_class_f1}
+    (out_dir / "report.json").write_text(json.dumps(summary, indent=2) + "\n")
+    rows = "\n".join(f"| {k} | {v:.3f} |" for k, v in result.per_class_f1.items())
+    (out_dir / "report.md").write_text(
+        f"# Zero-shot evaluation of {Path(run_dir).name} on {Path(data_path).name}\n\n"
+        f"{result.n} windows at {recordings.rate_hz:g} Hz, units {recordings.acc_unit} / {recordings.gyro_unit}, "
+        f"gravity {recordings.gravity}; {len(labels)} labels.\n\n"
+        f"- accuracy: **{result.accuracy:.3f}**\n- macro-F1: **{result.macro_f1:.3f}**\n\n"
+        f"| label | F1 |\n|---|---|\n{rows}\n\n![confusion](confusion.png)\n")
+    summary["report"] = str(out_dir / "report.md")
+    return summary

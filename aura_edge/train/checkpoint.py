@@ -1,0 +1,122 @@
+"""Run directories: safetensors weights + JSON config, written atomically, never unpickled.
+
+runs/<name>/
+  model.safetensors      best weights: "imu.*", "mocap.*" encoder tensors, "loss.*" temperatures
+  config.json            everything needed to rebuild the encoders, incl. the input contract
+  last.safetensors       weights + optimizer state after the latest epoch (for --resume)
+  trainer_state.json     where training stopped (stage, epoch) and the optimizer's param groups
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load_file, save_file
+from torch import nn
+
+from aura_edge.errors import RunError, WeightsError
+from aura_edge.models import build_encoder
+
+CONFIG_FILE, WEIGHTS_FILE = "config.json", "model.safetensors"
+LAST_FILE, STATE_FILE = "last.safetensors", "trainer_state.json"
+
+
+def write_json_atomic(path: Path, data) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2, sort_keys=False) + "\n")
+    os.replace(tmp, path)
+
+
+def save_tensors_atomic(path: Path, tensors: dict[str, torch.Tensor]) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    save_file({k: v.detach().contiguous().cpu() for k, v in tensors.items()}, str(tmp))
+    os.replace(tmp, path)
+
+
+def module_tensors(modules: dict[str, nn.Module]) -> dict[str, torch.Tensor]:
+    """{"imu": encoder, ...} -> flat {"imu.patch_embed.weight": tensor, ...}."""
+    return {f"{name}.{key}": value for name, module in modules.items()
+            for key, value in _unwrap(module).state_dict().items()}
+
+
+def load_module_tensors(modules: dict[str, nn.Module], tensors: dict[str, torch.Tensor], source: str) -> None:
+    for name, module in modules.items():
+        prefix = f"{name}."
+        part = {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}
+        try:
+            _unwrap(module).load_state_dict(part, strict=True)
+        except RuntimeError as exc:
+            raise WeightsError(f"{source} does not match the {name} encoder in config.json ({exc}); "
+                               "the checkpoint and its config come from different runs") from exc
+
+
+def optimizer_tensors(optimizer: torch.optim.Optimizer) -> tuple[dict[str, torch.Tensor], list]:
+    state = optimizer.state_dict()
+    tensors = {f"optim.{idx}.{key}": (value if torch.is_tensor(value) else torch.tensor(value))
+               for idx, entry in state["state"].items() for key, value in entry.items()}
+    return tensors, state["param_groups"]
+
+
+def restore_optimizer(optimizer: torch.optim.Optimizer, tensors: dict[str, torch.Tensor], groups: list) -> None:
+    state: dict[int, dict] = {}
+    for key, value in tensors.items():
+        if key.startswith("optim."):
+            _, idx, name = key.split(".", 2)
+            state.setdefault(int(idx), {})[name] = value
+    optimizer.load_state_dict({"state": state, "param_groups": groups})
+
+
+@dataclass
+class LoadedRun:
+    path: Path
+    config: dict
+    imu_encoder: nn.Module
+    mocap_encoder: nn.Module | None
+
+
+def read_config(run_dir: Path) -> dict:
+    run_dir = Path(run_dir)
+    if not run_dir.is_dir():
+        raise RunError(f"run directory {run_dir} does not exist; train one with `aura-edge train` "
+                       "or pass --run runs/<name>")
+    path = run_dir / CONFIG_FILE
+    if not path.is_file():
+        raise RunError(f"{run_dir} has no {CONFIG_FILE}: it is empty or training never finished an epoch; "
+                       "pass a complete run directory")
+    try:
+        config = json.loads(path.read_text())
+    except json.JSONDecodeError as exc:
+        raise RunError(f"{path} is corrupt ({exc}); pass another run or retrain") from exc
+    if not isinstance(config, dict) or "imu_encoder" not in config:
+        raise RunError(f"{path} is not an aura-edge run config (no 'imu_encoder'); pass another run")
+    return config
+
+
+def load_run(run_dir: Path | str, weights: str = WEIGHTS_FILE) -> LoadedRun:
+    """Rebuild the trained encoders of a run, in eval mode, on the CPU."""
+    run_dir = Path(run_dir)
+    config = read_config(run_dir)
+    path = run_dir / weights
+    if not path.is_file():
+        raise RunError(f"{run_dir} has no {weights}; the run did not finish an epoch. Resume it with "
+                       f"`aura-edge train --resume {run_dir}` or pass another run")
+    try:
+        tensors = load_file(str(path))
+    except (SafetensorError, OSError, ValueError) as exc:
+        raise WeightsError(f"{path} is corrupt ({exc}); retrain or pass another run") from exc
+    modules = {"imu": build_encoder(config["imu_encoder"])}
+    if config.get("mocap_encoder"):
+        modules["mocap"] = build_encoder(config["mocap_encoder"])
+    load_module_tensors(modules, tensors, str(path))
+    for module in modules.values():
+        module.eval()
+    return LoadedRun(run_dir, config, modules["imu"], modules.get("mocap"))
+
+
+def _unwrap(module: nn.Module) -> nn.Module:
+    return module.module if hasattr(module, "module") else module

@@ -1,0 +1,84 @@
+"""Training data: a corpus's splits plus the frozen targets (text, video) embedded once.
+
+A training step then only runs the trainable towers: captions become rows of a cached embedding
+table and groups of identical captions become shared positives in the loss.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from aura_edge.data.windows import WindowSet
+from aura_edge.errors import ConfigError, DataError
+from aura_edge.models.frozen import EmbeddingCache, OpenCLIPEncoder
+
+log = logging.getLogger(__name__)
+SPLITS = ("train", "val", "test")
+
+
+@functools.lru_cache(maxsize=2)
+def load_corpus(data: str, synth_seed: int = 0) -> dict[str, WindowSet]:
+    """'synth' builds the built-in corpus; a directory must hold train.npz, val.npz, test.npz.
+
+    Cached in-process: the main run, its baseline and the report share one build.
+    """
+    if data == "synth":
+        from aura_edge.synth import SynthConfig, build_corpus
+
+        return build_corpus(SynthConfig(seed=synth_seed), progress=True)
+    root = Path(data)
+    if not root.is_dir():
+        raise ConfigError(f"--data {data!r} is neither 'synth' nor a directory of train/val/test .npz windows")
+    missing = [s for s in SPLITS if not (root / f"{s}.npz").is_file()]
+    if missing:
+        raise DataError(f"{root} lacks {', '.join(f'{s}.npz' for s in missing)}; each split is a WindowSet "
+                        "file (imu, label, caption, subject, placement[, mocap])")
+    corpus = {s: WindowSet.load(root / f"{s}.npz") for s in SPLITS}
+    shared = set(corpus["train"].subject.tolist()) & set(corpus["test"].subject.tolist())
+    if shared:
+        raise DataError(f"subjects {sorted(shared)[:5]} appear in both train and test; split by subject")
+    return corpus
+
+
+@dataclass
+class TargetTables:
+    """Per-window frozen targets of one split, as tensors on the training device."""
+
+    text: torch.Tensor          # (N, D) caption embeddings
+    text_group: torch.Tensor    # (N,) caption id: equal ids = identical caption text
+    video: torch.Tensor | None  # (N, D) CLIP video embeddings
+
+
+def embed_targets(windows: WindowSet, text_encoder, cache: EmbeddingCache, device: torch.device,
+                  use_video: bool) -> TargetTables:
+    captions = windows.caption.astype(str).tolist()
+    text = cache.encode(text_encoder, captions)
+    _, group = np.unique(np.asarray(captions), return_inverse=True)
+    video = None
+    if use_video:
+        video = torch.from_numpy(text_encoder.encode_video(windows.frames)).to(device)
+    return TargetTables(torch.from_numpy(text).to(device), torch.from_numpy(group).to(device), video)
+
+
+def video_available(windows: WindowSet, text_encoder) -> bool:
+    return windows.frames is not None and isinstance(text_encoder, OpenCLIPEncoder)
+
+
+def batches(n: int, batch_size: int, seed: int, rank: int = 0, world_size: int = 1, fraction: float = 1.0):
+    """Shuffled index batches for one epoch; each rank gets an equal, disjoint share.
+
+    fraction < 1 runs part of an epoch (for fractional epoch counts like 1.5).
+    """
+    order = np.random.default_rng(seed).permutation(n)
+    per_step = batch_size * world_size
+    steps = max(1, int(round(fraction * n / per_step)))
+    order = np.resize(order, steps * per_step)  # wraps around when the last batch would be short
+    for step in range(steps):
+        chunk = order[step * per_step:(step + 1) * per_step]
+        yield chunk[rank * batch_size:(rank + 1) * batch_size]

@@ -1,0 +1,38 @@
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from aura_edge.cli import main
+
+
+def test_installed_command_explains_itself():
+    done = subprocess.run([sys.executable, "-m", "aura_edge", "--help"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0
+    for command in ("train", "eval", "demo"):
+        assert command in done.stdout
+
+
+def test_train_help_lists_the_documented_options():
+    out = CliRunner().invoke(main, ["train", "--help"]).output
+    for option in ("--data", "--text-encoder", "--encoder", "--size", "--stages", "--epochs", "--batch-size",
+                   "--lr", "--device", "--seed", "--out", "--resume"):
+        assert option in out
+
+
+def test_unknown_encoder_and_missing_gpu_are_refused_clearly(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(main, ["train", "--encoder", "lstm"])
+    assert result.exit_code == 2 and "lstm" in result.output
+    result = runner.invoke(main, ["train", "--data", str(tmp_path / "none"), "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "neither 'synth' nor a directory" in result.output
+
+
+def test_cuda_request_without_a_gpu_names_the_alternative(tiny_corpus_dir, tmp_path):
+    import torch
+
+    if torch.cuda.is_available():
+        return
+    result = CliRunner().invoke(main, ["train", "--data", str(tiny_corpus_dir), "--device", "cuda",
+                                       "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "--device cpu" in result.output

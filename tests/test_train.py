@@ -1,0 +1,162 @@
+"""Training end to end on a tiny corpus: run directory, checkpoints, resume, refusals."""
+
+import json
+
+import numpy as np
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from aura_edge.errors import ConfigError, RunError, WeightsError
+from aura_edge.train import checkpoint as ckpt
+from aura_edge.train.loop import TrainConfig, embed_imu, train
+
+
+def tiny_config(corpus, out, **overrides):
+    base = dict(data=str(corpus), out=str(out), epochs="2,1", batch_size=8, progress=False)
+    return TrainConfig(**{**base, **overrides})
+
+
+@pytest.fixture(scope="module")
+def trained_run(tmp_path_factory):
+    from conftest import make_tiny_windows
+
+    root = tmp_path_factory.mktemp("corpus")
+    make_tiny_windows(range(0, 4), seed=1).save(root / "train.npz")
+    make_tiny_windows(range(4, 5), seed=2).save(root / "val.npz")
+    make_tiny_windows(range(5, 6), seed=3).save(root / "test.npz")
+    out = tmp_path_factory.mktemp("runs")
+    return root, out, train(tiny_config(root, out, name="tiny"))
+
+
+def test_a_run_directory_has_weights_config_metrics_report_and_plots(trained_run):
+    _, out, run = trained_run
+    for name in ("model.safetensors", "config.json", "metrics.jsonl", "report.md", "report.json",
+                 "training_curves.png", "confusion_senvt.png", "confusion_rnn.png"):
+        assert (run / name).is_file(), name
+    assert (out / "latest").resolve() == run.resolve()
+    rows = [json.loads(x) for x in (run / "metrics.jsonl").read_text().splitlines()]
+    assert [r["stage"] for r in rows] == [1, 1, 2]
+
+
+def test_the_report_shows_the_rnn_baseline_beside_senvt(trained_run):
+    _, _, run = trained_run
+    report = json.loads((run / "report.json").read_text())
+    assert [m["family"] for m in report["models"]] == ["senvt", "rnn"]
+    assert "rnn-SS" in (run / "report.md").read_text()
+    for m in report["models"]:
+        assert m["retrieval"][0]["N"] == report["test_windows"]
+
+
+def test_config_json_rebuilds_the_trained_encoder_exactly(trained_run):
+    _, _, run = trained_run
+    config = json.loads((run / "config.json").read_text())
+    assert config["input_contract"]["rate_hz"] == 200.0
+    assert config["input_contract"]["embedding_dim"] == 384
+    loaded = ckpt.load_run(run)
+    tensors = load_file(str(run / "model.safetensors"))
+    assert torch.equal(loaded.imu_encoder.state_dict()["head.weight"], tensors["imu.head.weight"])
+    assert loaded.mocap_encoder is not None
+    x = np.random.default_rng(0).normal(size=(3, 6, 1000)).astype(np.float32)
+    assert np.allclose(embed_imu(loaded.imu_encoder, x), embed_imu(ckpt.load_run(run).imu_encoder, x))
+
+
+def test_the_learned_temperature_is_saved_and_moved_away_from_its_start(trained_run):
+    _, _, run = trained_run
+    scale = load_file(str(run / "model.safetensors"))["loss.logit_scale.imu-text"]
+    assert abs(float(scale) - np.log(1 / 0.07)) > 1e-4
+
+
+def test_an_existing_run_is_never_overwritten(trained_run):
+    corpus, out, run = trained_run
+    before = (run / "model.safetensors").read_bytes()
+    with pytest.raises(RunError, match="never overwritten"):
+        train(tiny_config(corpus, out, name="tiny"))
+    assert (run / "model.safetensors").read_bytes() == before
+
+
+def test_resume_continues_after_the_last_finished_epoch(tiny_corpus_dir, tmp_path, monkeypatch):
+    from aura_edge.train import loop
+
+    config = tiny_config(tiny_corpus_dir, tmp_path, epochs="3", stages="1", baseline=False, name="r")
+    original = loop.Trainer._end_epoch
+    calls = []
+
+    def interrupt_after_two(self, *args):
+        original(self, *args)
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(loop.Trainer, "_end_epoch", interrupt_after_two)
+    with pytest.raises(KeyboardInterrupt):
+        train(config)
+    monkeypatch.setattr(loop.Trainer, "_end_epoch", original)
+    run = tmp_path / "r"
+    assert json.loads((run / "trainer_state.json").read_text())["epochs_done"] == 2
+    train(TrainConfig(**{**config.__dict__, "resume": str(run)}))
+    rows = [json.loads(x) for x in (run / "metrics.jsonl").read_text().splitlines()]
+    assert [r["epoch"] for r in rows] == [1, 2, 3]
+
+
+def test_video_targets_join_stage_one_with_a_clip_backend(tiny_corpus_dir, tmp_path, monkeypatch):
+    from test_frozen_encoders import tiny_clip_encoder
+
+    from aura_edge.data.windows import WindowSet
+    from aura_edge.train import loop
+
+    for split in ("train", "val", "test"):
+        w = WindowSet.load(tiny_corpus_dir / f"{split}.npz")
+        w.frames = np.random.default_rng(0).integers(0, 255, (len(w), 2, 32, 32, 3), dtype=np.uint8)
+        w.save(tiny_corpus_dir / f"{split}.npz")
+    encoder = tiny_clip_encoder()
+    monkeypatch.setattr(loop, "load_text_encoder", lambda spec: encoder)
+    monkeypatch.setattr("aura_edge.report.load_text_encoder", lambda spec: encoder)
+    run = train(tiny_config(tiny_corpus_dir, tmp_path, epochs="1", stages="1", baseline=False))
+    config = json.loads((run / "config.json").read_text())
+    assert config["plan"] == ["stage 1: train imu on imu-text, imu-video for 1 epochs"]
+    assert config["input_contract"]["embedding_dim"] == 32
+
+
+def test_stage_two_without_mocap_is_refused(tmp_path):
+    from conftest import make_tiny_windows
+
+    for split, subjects in (("train", [0]), ("val", [1]), ("test", [2])):
+        make_tiny_windows(subjects, with_mocap=False).save(tmp_path / f"{split}.npz")
+    with pytest.raises(ConfigError, match="--stages 1"):
+        train(tiny_config(tmp_path, tmp_path / "runs"))
+
+
+def test_empty_and_corrupt_run_directories_are_clear_errors(trained_run, tmp_path):
+    _, _, run = trained_run
+    with pytest.raises(RunError, match="no config.json"):
+        ckpt.load_run(tmp_path)
+    with pytest.raises(RunError, match="does not exist"):
+        ckpt.load_run(tmp_path / "missing")
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "config.json").write_text((run / "config.json").read_text())
+    (bad / "model.safetensors").write_bytes(b"\x00" * 64)
+    with pytest.raises(WeightsError, match="corrupt"):
+        ckpt.load_run(bad)
+    (bad / "config.json").write_text("{not json")
+    with pytest.raises(RunError, match="corrupt"):
+        ckpt.load_run(bad)
+
+
+def test_a_checkpoint_from_another_model_is_refused(trained_run, tmp_path):
+    _, _, run = trained_run
+    config = json.loads((run / "config.json").read_text())
+    config["imu_encoder"]["size"] = "S"
+    mismatched = tmp_path / "mismatch"
+    mismatched.mkdir()
+    (mismatched / "config.json").write_text(json.dumps(config))
+    (mismatched / "model.safetensors").write_bytes((run / "model.safetensors").read_bytes())
+    with pytest.raises(WeightsError, match="different runs"):
+        ckpt.load_run(mismatched)
+
+
+@pytest.mark.parametrize("bad", [{"batch_size": 1}, {"lr": 5.0}, {"epochs": "1,2,3"}, {"stages": "3"}])
+def test_bad_training_options_are_config_errors(bad):
+    with pytest.raises(ConfigError):
+        TrainConfig(**bad)

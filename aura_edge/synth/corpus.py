@@ -1,0 +1,146 @@
+"""The built-in synthetic corpus: simulated subjects x activities -> train/val/test WindowSets.
+
+Every (subject, activity) pair is simulated as a few independent episodes (each with its own
+style draw: arm posture, stroke mix, speed ...). One episode gives windows for every placement:
+the placements' windows are staggered by a fraction of a window so that head and wrist windows
+of the same subject are not the same instant, and their mocap windows differ too.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from aura_edge.data.windows import MOCAP_FRAMES, WindowSet
+from aura_edge.errors import ConfigError
+from aura_edge.signals import WINDOW_S, WINDOW_SAMPLES
+from aura_edge.synth.activities import ACTIVITIES, CAPTIONS
+from aura_edge.synth.body_sim import MOCAP_STEP, SIM_RATE_HZ, mocap_frames, simulate_episode
+from aura_edge.synth.frames import render_frames
+from aura_edge.synth.subjects import PLACEMENTS, make_subject, subject_rng
+
+SPLITS = ("train", "val", "test")
+WINDOWS_PER_EPISODE = 2   # fewer = more style variety per subject, more = faster
+
+
+@dataclass(frozen=True)
+class SynthConfig:
+    """What to simulate. Subject ids are 0.. for train, then val, then test (never shared)."""
+
+    seed: int = 0
+    subjects: tuple[int, int, int] = (24, 6, 6)   # train / val / test people
+    windows_per_activity: int = 6                 # per subject, per placement (default: 3744 train windows)
+    placements: tuple[str, ...] = PLACEMENTS
+    activities: tuple[str, ...] = ACTIVITIES
+    with_frames: bool = False                     # stick figures for the CLIP video tower; memory:
+    frames_per_window: int = 8                    #   N x 8 x 64 x 64 x 3 bytes (~550 MB for the
+    frame_size: int = 64                          #   default corpus) and ~2 ms of drawing a window
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.seed, (int, np.integer)) or self.seed < 0:
+            raise ConfigError(f"seed must be a non-negative integer, got {self.seed!r}")
+        if (len(tuple(self.subjects)) != 3 or not all(isinstance(k, (int, np.integer)) and k >= 0
+                                                      for k in self.subjects) or self.subjects[0] < 1):
+            raise ConfigError(f"subjects must be three counts (train >= 1, val >= 0, test >= 0), "
+                              f"got {self.subjects!r}")
+        _check_int("windows_per_activity", self.windows_per_activity, 1, 10_000)
+        _check_names("placements", self.placements, PLACEMENTS)
+        _check_names("activities", self.activities, ACTIVITIES)
+        _check_int("frames_per_window", self.frames_per_window, 1, MOCAP_FRAMES)
+        _check_int("frame_size", self.frame_size, 16, 512)
+
+    def split_subjects(self) -> dict[str, range]:
+        n_train, n_val, n_test = self.subjects
+        return {"train": range(0, n_train), "val": range(n_train, n_train + n_val),
+                "test": range(n_train + n_val, n_train + n_val + n_test)}
+
+
+def _check_int(what: str, value, lo: int, hi: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not lo <= value <= hi:
+        raise ConfigError(f"{what} must be an integer from {lo} to {hi}, got {value!r}")
+
+
+def _check_names(what: str, names, known) -> None:
+    names = tuple(names)
+    if not names:
+        raise ConfigError(f"{what} is empty; pass at least one of {list(known)}")
+    unknown = [x for x in names if x not in known]
+    if unknown:
+        raise ConfigError(f"unknown {what} {unknown}; choose from {list(known)}")
+    if len(set(names)) != len(names):
+        raise ConfigError(f"{what} has duplicates: {list(names)}")
+
+
+def build_corpus(config: SynthConfig = SynthConfig(), progress: bool = False) -> dict[str, WindowSet]:
+    """Simulate the corpus: {'train', 'val', 'test'} WindowSets, disjoint by subject.
+
+    imu (N, 6, 1000) float32 channels-first in m/s² and rad/s; mocap (N, 50, 51) pelvis-centred
+    metres; caption a random paraphrase per window; label the activity name; frames only with
+    ``with_frames``. Deterministic for a given config.
+    """
+    jobs = [(split, sid, act) for split, ids in config.split_subjects().items() for sid in ids
+            for act in config.activities]
+    rows: dict[str, list[dict]] = {split: [] for split in SPLITS}
+    subjects = {}
+    for split, sid, act in _progress(jobs, progress):
+        if sid not in subjects:
+            subjects[sid] = make_subject(config.seed, sid)
+        rows[split].extend(_subject_activity_windows(config, subjects[sid], act))
+    return {split: _to_window_set(rows[split], config) for split in SPLITS}
+
+
+def _subject_activity_windows(config: SynthConfig, subject, activity: str) -> list[dict]:
+    """All windows of one subject doing one activity, for every configured placement."""
+    # Keyed by the activity's global index so that choosing fewer activities changes nothing else.
+    rng = subject_rng(config.seed, subject.id, 1, ACTIVITIES.index(activity))
+    n_place = len(config.placements)
+    stagger = WINDOW_S / n_place
+    remaining, out = config.windows_per_activity, []
+    for _ in range(math.ceil(config.windows_per_activity / WINDOWS_PER_EPISODE)):
+        k = min(WINDOWS_PER_EPISODE, remaining)
+        remaining -= k
+        imu, joints = simulate_episode(subject, activity, k * WINDOW_S + stagger * (n_place - 1), rng,
+                                       config.placements)
+        for p, placement in enumerate(config.placements):
+            for w in range(k):
+                frame = int(round((w * WINDOW_S + p * stagger) * SIM_RATE_HZ)) // MOCAP_STEP
+                start = frame * MOCAP_STEP
+                out.append({
+                    "imu": imu[placement][start:start + WINDOW_SAMPLES].T,
+                    "mocap": mocap_frames(joints[frame:frame + MOCAP_FRAMES], step=1),
+                    "label": activity,
+                    "caption": CAPTIONS[activity][int(rng.integers(len(CAPTIONS[activity])))],
+                    "subject": subject.id,
+                    "placement": placement,
+                })
+    return out
+
+
+def _to_window_set(rows: list[dict], config: SynthConfig) -> WindowSet:
+    n = len(rows)
+    mocap = np.stack([r["mocap"] for r in rows]) if n else np.zeros((0, MOCAP_FRAMES, 51), np.float32)
+    frames = None
+    if config.with_frames:
+        frames = np.stack([render_frames(m, config.frames_per_window, config.frame_size) for m in mocap]) if n \
+            else np.zeros((0, config.frames_per_window, config.frame_size, config.frame_size, 3), np.uint8)
+    return WindowSet(
+        imu=np.ascontiguousarray(np.stack([r["imu"] for r in rows])) if n
+        else np.zeros((0, 6, WINDOW_SAMPLES), np.float32),
+        label=np.array([r["label"] for r in rows], dtype=str),
+        caption=np.array([r["caption"] for r in rows], dtype=str),
+        subject=np.array([r["subject"] for r in rows], dtype=np.int64),
+        placement=np.array([r["placement"] for r in rows], dtype=str),
+        mocap=mocap, frames=frames,
+    )
+
+
+def _progress(items, enabled: bool):
+    if not enabled:
+        return items
+    try:
+        from tqdm import tqdm
+    except ImportError:   # tqdm is an optional dependency: no bar, same result
+        return items
+    return tqdm(items, desc="synth corpus", unit="subject-activity")

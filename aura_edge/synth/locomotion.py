@@ -1,0 +1,212 @@
+"""Moving through the world: walking, running, climbing stairs, jumping, cycling.
+
+The root (mid-hip) really translates: forward along a gently turning heading, with the vertical
+motion that each gait has (walking's double bob per stride, running's flight phase, stairs'
+rising height, jumps' take-off and landing, a bike's road vibration). Gait phase ``phi`` runs
+over one stride (2π = two steps); the right heel strikes at phi = 0 and the left at phi = π.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from aura_edge.signals import GRAVITY_MS2
+from aura_edge.synth.motion import TAU, bounce_height, deg, integrate, smooth_targets, vm_bump, wobble
+from aura_edge.synth.posture import Pose, Scene, ambient, rhythm
+
+
+def _legs(pose: Pose, phi, hip_mean, hip_amp, knee_stance, knee_swing, stance_center=0.13,
+          swing_center=0.72, hip_lead=0.1) -> None:
+    """Sagittal leg angles of a gait, left leg half a stride behind the right."""
+    for side, offset in (("r", 0.0), ("l", np.pi)):
+        p = phi + offset
+        pose.add(f"{side}_hip_flex", deg(hip_mean + hip_amp * np.cos(p + TAU * hip_lead)))
+        pose.add(f"{side}_knee", deg(4 + knee_stance * vm_bump(p, TAU * stance_center, 8.0)
+                                     + knee_swing * vm_bump(p, TAU * swing_center, 6.0)))
+
+
+def _arm_swing(pose: Pose, sides, phi, amp, elbow_mean, elbow_amp, hip_lead=0.1) -> None:
+    """Arms swing opposite to the leg on their own side."""
+    for side in sides:
+        p = phi + (0.0 if side == "r" else np.pi)
+        swing = -np.cos(p + TAU * hip_lead)          # +1 = arm forward
+        pose.set_arm(side, plane=88, elev=5 + amp * swing, rot=10, elbow=elbow_mean + elbow_amp * swing, pron=10)
+
+
+def _path(sc: Scene, speed: np.ndarray, turn_sd_deg: float, turn_rate: float = 0.08) -> tuple[np.ndarray, np.ndarray]:
+    """Heading (rad) that holds and then turns smoothly, and the xy path covered at ``speed``."""
+    heading = deg(smooth_targets(sc.rng, sc.t, turn_rate, turn_sd_deg, 0.7))
+    xy = np.stack([integrate(speed * np.cos(heading), sc.rate_hz),
+                   integrate(speed * np.sin(heading), sc.rate_hz)], axis=1)
+    return heading, xy
+
+
+def _pelvis_gait(pose: Pose, phi, yaw_deg, roll_deg, twist_ratio=1.3) -> None:
+    """Pelvis rotates and tilts with the swing leg; the thorax counter-rotates and bends against
+    the tilt, so the head stays over the body and on target."""
+    yaw = deg(yaw_deg) * np.sin(phi)
+    pose.add("pelvis_yaw", yaw)
+    pose.add("trunk_twist", -twist_ratio * yaw)
+    pose.add("head_turn", 0.8 * (twist_ratio - 1.0) * yaw)
+    roll = deg(roll_deg) * np.sin(phi + 0.5 * np.pi)
+    pose.add("pelvis_roll", roll)
+    pose.add("trunk_bend", 0.7 * roll)    # + roll lifts the left hip; bending left brings the trunk back
+
+
+def _root(sc: Scene, xy, z) -> np.ndarray:
+    root = np.empty((sc.n, 3))
+    root[:, :2], root[:, 2] = xy, z
+    return root
+
+
+def walking(sc: Scene) -> Pose:
+    s = sc.subject
+    pose = Pose(planted=False)
+    phi, omega, stride_hz = rhythm(sc, 0.93, rel_spread=0.07, jitter=0.03)
+    step_len = 0.4 * s.body.height * sc.uniform(0.9, 1.08) * (1.0 + 0.3 * (s.vigor - 1.0))
+    # Tall, brisk people would multiply up to a jog: keep the pace a walking one.
+    pace = float(np.clip(2 * stride_hz * step_len, 0.9, 1.8))
+    speed = pace * wobble(sc.rng, sc.n, sc.rate_hz, 0.04, 0.2)
+    vig = sc.vary(s.vigor, 0.1)
+    _legs(pose, phi, hip_mean=8, hip_amp=20 * vig, knee_stance=14, knee_swing=55)
+    _arm_swing(pose, ("l", "r"), phi, amp=sc.uniform(12, 28) * vig, elbow_mean=18, elbow_amp=10)
+    _pelvis_gait(pose, phi, yaw_deg=5 * vig, roll_deg=3 * vig)
+    # The pelvis tilts with each step; the trunk and head counter-rotate to keep the gaze steady.
+    pose.add("pelvis_pitch", deg(2) * np.cos(2 * phi))
+    pose.add("trunk_flex", deg(s.lean_deg + 2 - 1.5 * np.cos(2 * phi)))
+    pose.add("head_flex", deg(s.head_pitch_deg + sc.uniform(0, 15) - 0.4 * np.cos(2 * phi)))
+    heading, xy = _path(sc, speed, 25.0)
+    pose.add("pelvis_yaw", heading)
+    bob = 0.017 * (speed / 1.3) * vig
+    # Sideways sway over the stance foot once per stride, and a forward surge (braking at heel
+    # strike, pushing off later) twice per stride.
+    sway = 0.022 * np.sin(phi)[:, None] * np.stack([-np.sin(heading), np.cos(heading)], 1)
+    surge = 0.008 * np.sin(2 * phi - 0.8)[:, None] * np.stack([np.cos(heading), np.sin(heading)], 1)
+    z = s.body.hip_height - 0.02 - bob * np.cos(2 * phi - 0.3) - 0.0004 * vm_bump(2 * phi, 0.15, 40.0)
+    pose.root = _root(sc, xy + sway + surge, z)
+    ambient(sc, pose, level=0.6, free_arms=(), gaze=0.7)
+    return pose
+
+
+def running(sc: Scene) -> Pose:
+    s = sc.subject
+    pose = Pose(planted=False)
+    phi, omega, stride_hz = rhythm(sc, 1.4, rel_spread=0.06, jitter=0.03)
+    speed = sc.uniform(2.3, 4.0) * min(s.vigor, 1.2) * wobble(sc.rng, sc.n, sc.rate_hz, 0.04, 0.2)
+    duty = sc.uniform(0.55, 0.72)                    # share of each step with a foot on the ground
+    vig = sc.vary(s.vigor, 0.1)
+    _legs(pose, phi, hip_mean=20, hip_amp=32 * vig, knee_stance=30, knee_swing=95,
+          stance_center=duty / 4, swing_center=0.62)
+    _arm_swing(pose, ("l", "r"), phi, amp=sc.uniform(28, 45) * vig, elbow_mean=sc.uniform(75, 100), elbow_amp=15)
+    _pelvis_gait(pose, phi, yaw_deg=7 * vig, roll_deg=4 * vig, twist_ratio=1.5)
+    lean = s.lean_deg + sc.uniform(5, 12)
+    pose.add("trunk_flex", deg(lean + 1.0 * np.cos(2 * phi)))
+    pose.add("head_flex", deg(s.head_pitch_deg - lean + sc.uniform(5, 15) - 0.8 * np.cos(2 * phi)))
+    heading, xy = _path(sc, speed, 15.0)
+    pose.add("pelvis_yaw", heading)
+    lateral = 0.015 * np.sin(phi)[:, None] * np.stack([-np.sin(heading), np.cos(heading)], 1)
+    z = s.body.hip_height - 0.06 + bounce_height(2 * phi, 2 * omega, duty, impact=sc.uniform(0.3, 0.9))
+    pose.root = _root(sc, xy + lateral, z)
+    ambient(sc, pose, level=0.3, free_arms=(), gaze=0.3)
+    return pose
+
+
+def climbing_stairs(sc: Scene) -> Pose:
+    """Going up a flight of stairs one step per stair (17 cm rise, 28 cm tread), looking down at the
+    steps, often with a hand on the rail."""
+    s = sc.subject
+    pose = Pose(planted=False)
+    phi, omega, stride_hz = rhythm(sc, 0.78, rel_spread=0.08, jitter=0.04)
+    rise, tread = sc.uniform(0.15, 0.19), sc.uniform(0.25, 0.32)
+    vig = sc.vary(s.vigor, 0.1)
+    _legs(pose, phi, hip_mean=32, hip_amp=28, knee_stance=55, knee_swing=45, stance_center=0.02,
+          swing_center=0.68, hip_lead=0.04)
+    rail = sc.rng.random() < 0.5
+    _arm_swing(pose, (sc.dom,) if rail else ("l", "r"), phi, amp=sc.uniform(6, 16) * vig, elbow_mean=25,
+               elbow_amp=8)
+    if rail:   # the hand slides along the rail, pulling a little on each step
+        pose.set_arm(sc.off, plane=sc.uniform(30, 60), elev=sc.uniform(25, 40) + 5 * np.sin(2 * phi), rot=10,
+                     elbow=sc.uniform(40, 70) + 8 * np.sin(2 * phi), pron=30)
+    _pelvis_gait(pose, phi, yaw_deg=4, roll_deg=4)
+    lean = s.lean_deg + sc.uniform(8, 18)
+    pose.add("trunk_flex", deg(lean + 1.5 * np.cos(2 * phi + 0.5)))
+    pose.add("head_flex", deg(s.head_pitch_deg + sc.uniform(15, 35) - lean))
+    speed = 2 * stride_hz * tread * np.ones(sc.n)
+    heading, xy = _path(sc, speed, 5.0, turn_rate=0.02)
+    pose.add("pelvis_yaw", heading)
+    climb = 2 * stride_hz * rise
+    # The body rises mostly while pushing up on the stance leg, not at a constant rate.
+    z = (s.body.hip_height - 0.03 + climb * (sc.t - sc.t[0]) - 0.55 * rise / TAU * np.sin(2 * phi)
+         - 0.001 * vm_bump(2 * phi, 0.1, 40.0))
+    pose.root = _root(sc, xy, z)
+    pose.floor = climb * (sc.t - sc.t[0])
+    ambient(sc, pose, level=0.4, free_arms=(), gaze=0.4)
+    return pose
+
+
+def jumping(sc: Scene) -> Pose:
+    """Repeated two-footed jumps on the spot: vertical jumps with an arm swing, or jumping jacks."""
+    s = sc.subject
+    pose = Pose(planted=False)
+    jacks = sc.rng.random() < 0.4
+    phase, omega, _ = rhythm(sc, 1.55 if jacks else 1.0, rel_spread=0.12, jitter=0.03)
+    duty = sc.uniform(0.62, 0.75) if jacks else sc.uniform(0.5, 0.62)
+    mid_stance, mid_flight = np.pi * duty, np.pi * (1 + duty)
+    crouch = vm_bump(phase, mid_stance, 2.0 / duty)   # knees bend to land and to push off
+    depth = (sc.uniform(15, 30) if jacks else sc.uniform(35, 70)) * min(s.vigor, 1.2)
+    for side in ("l", "r"):
+        pose.add(f"{side}_knee", deg(8 + depth * crouch))
+        pose.add(f"{side}_hip_flex", deg(6 + 0.75 * depth * crouch))
+    pose.add("pelvis_pitch", deg(0.12 * depth * crouch))
+    pose.add("trunk_flex", deg(s.lean_deg + 0.08 * depth * crouch))
+    pose.add("head_flex", deg(s.head_pitch_deg - 0.3 * depth * crouch))
+    if jacks:   # arms up and feet apart on one jump, back on the next: half the jump rate
+        half = 0.5 * (1 - np.cos(0.5 * (phase - mid_stance)))
+        for side in ("l", "r"):
+            pose.set_arm(side, plane=sc.uniform(0, 20), elev=10 + 150 * half, rot=-30 * half, elbow=15, pron=0)
+            pose.add(f"{side}_hip_abd", deg(3 + 15 * half))
+    else:
+        swing = np.cos(phase - mid_flight)              # arms up in the air, back when crouched
+        for side in ("l", "r"):
+            pose.set_arm(side, plane=85, elev=35 + 75 * swing, rot=0, elbow=20, pron=10)
+    root = np.zeros((sc.n, 3))
+    root[:, :2] = 0.02 * np.stack([sc.noise(0.3), sc.noise(0.3)], 1)
+    root[:, 2] = s.body.hip_height - 0.03 + bounce_height(phase, omega, duty, impact=sc.uniform(0.5, 1.2))
+    pose.root = root
+    ambient(sc, pose, level=0.3, free_arms=(), gaze=0.2)
+    return pose
+
+
+def cycling(sc: Scene) -> Pose:
+    """Riding a bike: seated and leaning forward, hands on the bars, pedalling; the body rides
+    along at 4-7 m/s, leans into turns and picks up road vibration."""
+    s = sc.subject
+    pose = Pose(planted=False)
+    theta, omega, cadence = rhythm(sc, 1.3, rel_spread=0.12, jitter=0.03)
+    road = sc.rng.random() < 0.4                   # racing posture vs upright city bike
+    lean = sc.uniform(40, 60) if road else sc.uniform(15, 35)
+    pelvis = sc.uniform(15, 30) if road else sc.uniform(5, 15)
+    for side, offset in (("r", 0.0), ("l", np.pi)):
+        p = theta + offset
+        pose.add(f"{side}_hip_flex", deg(80 - pelvis + 24 * np.sin(p)))
+        pose.add(f"{side}_knee", deg(75 + 38 * np.sin(p + 0.35)))
+        pose.add(f"{side}_hip_abd", deg(4))
+    pose.add("pelvis_pitch", deg(pelvis))
+    pose.add("pelvis_roll", deg(1.5) * np.sin(theta))
+    pose.add("trunk_flex", deg(lean - pelvis + 0.3 * np.sin(2 * theta)))
+    pose.add("trunk_bend", deg(1.0) * np.sin(theta))
+    pose.add("head_flex", deg(s.head_pitch_deg + sc.uniform(0, 15) - lean))
+    reach = sc.uniform(40, 65)
+    for side in ("l", "r"):
+        pose.set_arm(side, plane=88, elev=lean + reach, rot=15, elbow=sc.uniform(10, 35), pron=85)
+        pose.add(f"{side}_elbow", deg(0.03) * sc.noise(20.0, 8.0))   # handlebar vibration
+    speed = sc.uniform(4.0, 7.0) * wobble(sc.rng, sc.n, sc.rate_hz, 0.08, 0.1)
+    heading, xy = _path(sc, speed, 20.0, turn_rate=0.1)
+    yaw_rate = np.gradient(heading) * sc.rate_hz
+    pose.add("pelvis_yaw", heading)
+    pose.add("pelvis_roll", np.arctan(speed * yaw_rate / GRAVITY_MS2))   # leaning into the turn
+    z = s.body.hip_height + 0.1 + 0.003 * np.cos(2 * theta)
+    vibration = 0.00005 * sc.uniform(0.5, 1.5) * np.stack([sc.noise(18.0, 8.0) for _ in range(3)], 1)
+    pose.root = _root(sc, xy, z) + vibration
+    ambient(sc, pose, level=0.4, free_arms=(), gaze=0.6)
+    return pose

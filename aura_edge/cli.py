@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -56,7 +57,7 @@ def main(verbose: bool) -> None:
               help="Model size preset.")
 @click.option("--stages", default="1,2", show_default=True,
               help="Progressive plan: 1 = IMU vs text [+video]; 2 = IMU + mocap jointly. '1' skips mocap.")
-@click.option("--epochs", default="4,2", show_default=True, help="Epochs per stage ('N' or 'N1,N2'; fractions ok).")
+@click.option("--epochs", default="3,1", show_default=True, help="Epochs per stage ('N' or 'N1,N2'; fractions ok).")
 @click.option("--batch-size", default=64, show_default=True, type=int, help="Windows per step (per process).")
 @click.option("--lr", default=1e-3, show_default=True, type=float, help="Peak AdamW learning rate.")
 @click.option("--device", default="auto", show_default=True, help="cpu, cuda, cuda:N or auto.")
@@ -70,6 +71,9 @@ def main(verbose: bool) -> None:
               help="Also train the RNN baseline the same way and report it beside the model.")
 @click.option("--augment/--no-augment", default=True, show_default=True,
               help="Random sensor rotation, amplitude scaling and noise during training.")
+@click.option("--positives", type=click.Choice(["label", "caption"]), default="label", show_default=True,
+              help="Windows that are positives for each other in the loss: same activity label, or "
+                   "identical caption text only.")
 @_friendly_errors
 def train(**options) -> None:
     """Train an IMU encoder by contrastive alignment with frozen text (and video) embeddings.
@@ -87,7 +91,8 @@ def train(**options) -> None:
     else:
         config = TrainConfig(**options)
     run_dir = run_training(config)
-    _print_report_summary(run_dir)
+    if os.environ.get("RANK", "0") == "0":  # under torchrun only rank 0 speaks
+        _print_report_summary(run_dir)
 
 
 @main.command("eval")
@@ -137,3 +142,148 @@ def _print_report_summary(run_dir: Path) -> None:
         click.echo(f"  {m['model']:<10} {m['parameters'] / 1e6:5.2f} M params  accuracy {z['accuracy']:.3f}  "
                    f"macro-F1 {z['macro_f1']:.3f}  IMU->text R@1 {r['R@1']:.3f} MRR {r['MRR']:.3f} (N={r['N']})")
     click.echo(f"report: {Path(run_dir) / 'report.md'}")
+
+
+@main.command("export")
+@click.option("--run", default="runs/latest", show_default=True, type=click.Path(file_okay=False),
+              help="Training run to export.")
+@click.option("--int8", is_flag=True, help="Also write model.int8.onnx (ONNX Runtime CPU) and model.int8.qdq.onnx "
+                                           "(TensorRT), with FP32-vs-INT8 measurements in the manifest.")
+@click.option("--tensorrt", is_flag=True, help="Also build a TensorRT engine here (needs TensorRT and a GPU; "
+                                               "implies --int8).")
+@click.option("--labels", default=None, help="Label set: a file with one label a line, or 'a,b,c' "
+                                             "(default: the run's training activities).")
+@click.option("--out", default=None, type=click.Path(file_okay=False), help="Bundle directory [default: RUN/bundle].")
+@click.option("--force", is_flag=True, help="Replace an existing bundle at --out (swapped in only when complete).")
+@click.option("--calibration-windows", default=256, show_default=True, type=int,
+              help="Training windows that calibrate the QDQ model's activation ranges.")
+@click.option("--calibration-method", type=click.Choice(["entropy", "percentile"]), default="entropy",
+              show_default=True)
+@click.option("--data", default=None, help="Corpus for calibration and checks (default: the run's training data).")
+@_friendly_errors
+def export(**options) -> None:
+    """Export a run as a self-contained bundle: ONNX FP32 [+ INT8, QDQ, TensorRT] + label bank + manifest.
+
+    The bundle runs with `pip install aura-edge` alone (no torch, no text encoder).
+    """
+    from aura_edge.export import ExportConfig, export_bundle
+
+    bundle_dir = export_bundle(ExportConfig(**options), progress=click.echo)
+    _print_bundle_summary(bundle_dir)
+
+
+@main.command("labels")
+@click.option("--bundle", "bundle_dir", required=True, type=click.Path(file_okay=False), help="Bundle directory.")
+@click.option("--add", multiple=True, help="Label to add (repeatable).")
+@click.option("--remove", multiple=True, help="Label to remove (repeatable).")
+@_friendly_errors
+def labels_(bundle_dir: str, add: tuple[str, ...], remove: tuple[str, ...]) -> None:
+    """Show, or rebuild with --add/--remove, a bundle's label bank without re-exporting its model."""
+    if not add and not remove:
+        from aura_edge.runtime.bundle import LABELS_FILE, read_label_bank, read_manifest, verify_files
+
+        verify_files(Path(bundle_dir), read_manifest(Path(bundle_dir)))
+        labels = read_label_bank(Path(bundle_dir) / LABELS_FILE)[0]
+    else:
+        from aura_edge.export import rebuild_labels
+
+        labels = rebuild_labels(Path(bundle_dir), add, remove, progress=click.echo)
+    click.echo(f"{len(labels)} labels: {', '.join(labels)}")
+
+
+def _print_bundle_summary(bundle_dir: Path) -> None:
+    import json
+
+    manifest = json.loads((Path(bundle_dir) / "manifest.json").read_text())
+    click.echo(f"\nbundle: {bundle_dir}")
+    for name, entry in manifest["files"].items():
+        click.echo(f"  {name:<34} {entry['bytes'] / 1e6:7.2f} MB")
+    metrics = manifest["metrics"]
+    parity = metrics["fp32_vs_pytorch"]
+    click.echo(f"FP32 vs PyTorch (batch {', '.join(map(str, parity['batch_sizes']))}): max abs error "
+               f"{parity['max_abs_error']:.1e}, min cosine {parity['min_cosine']:.6f}")
+    for key, title in (("int8_vs_fp32", "INT8 (ORT)"), ("qdq_vs_fp32", "INT8 QDQ (TensorRT)")):
+        if key in metrics:
+            m = metrics[key]
+            click.echo(f"{title:<20} vs FP32 on {m['windows']} held-out windows: cosine mean {m['cosine_mean']:.5f} "
+                       f"min {m['cosine_min']:.5f}, top-1 agreement {m['top1_agreement']:.3f}")
+    if "int8_to_fp32_size" in metrics:
+        click.echo(f"INT8 model size: {metrics['int8_to_fp32_size']:.2f}x FP32")
+
+
+def _source_flags(func):
+    """Options that describe how a device talks; each source takes those it understands."""
+    for option in reversed([
+        click.option("--baud", type=int, default=None, help="Serial baud rate (default 115200; native-USB boards "
+                                                            "ignore it, UART bridges need >= 230400 for 200 Hz CSV)."),
+        click.option("--format", "format_", type=click.Choice(["csv", "frames", "samples"]), default=None,
+                     help="Wire format: csv (one sample a line, default) or frames (binary COBS/CRC frames)."),
+        click.option("--rate", "rate_hz", type=float, default=None,
+                     help="Device sample rate in Hz (6-field CSV; detected from arrival timing when omitted)."),
+        click.option("--units", default=None, help="Units of CSV numbers as ACC,GYRO: m/s2|g and rad/s|deg/s, "
+                                                   "e.g. --units g,deg/s (default m/s2,rad/s)."),
+        click.option("--axes", default=None, help="Device axes -> canonical frame, e.g. x,-z,y (default x,y,z)."),
+        click.option("--speed", type=float, default=None, help="replay:// and sim:// speed (0 = as fast as possible)."),
+    ]):
+        func = option(func)
+    return func
+
+
+@main.command("stream")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--bundle", default=None, type=click.Path(file_okay=False),
+              help="Exported bundle (default: the newest, runs/latest/bundle).")
+@click.option("--variant", type=click.Choice(["int8", "fp32", "qdq", "tensorrt"]), default="int8", show_default=True,
+              help="Which model of the bundle to run.")
+@_source_flags
+@click.option("--gravity", type=click.Choice(["included", "removed"]), default="included", show_default=True,
+              help="Whether the device's accelerometer output still contains gravity.")
+@click.option("--hop", "hop_s", type=float, default=0.5, show_default=True, help="Seconds between labels.")
+@click.option("--smoothing", type=click.Choice(["ema", "majority", "none"]), default="ema", show_default=True)
+@click.option("--unknown-below", type=float, default=None,
+              help="Cosine under which the output is 'unknown' (default %.2f)." % 0.1)
+@click.option("--switch-hops", type=int, default=2, show_default=True,
+              help="Hops a new label must lead in a row before it replaces the shown one.")
+@click.option("--top-k", type=int, default=3, show_default=True, help="Scores shown per source.")
+@click.option("--json", "json_", is_flag=True, help="JSON lines on stdout (for piping) instead of the live view.")
+@click.option("--log", default=None, type=click.Path(dir_okay=False), help="Also append JSON lines to FILE.")
+@click.option("--duration", "duration_s", type=float, default=None, help="Stop after S seconds.")
+@click.option("--threads", type=int, default=1, show_default=True, help="ONNX Runtime threads.")
+@_friendly_errors
+def stream_(sources, format_, json_, **options) -> None:
+    """Recognize activities live from one or more wearables.
+
+    \b
+    SOURCES, one or more of:
+      /dev/ttyUSB0, /dev/ttyACM0, COM3     serial (add --format frames for binary frames)
+      ble://AA:BB:CC:DD:EE:FF              Bluetooth LE (pip install 'aura-edge[ble]')
+      replay://session.csv                 a recording (--speed N)
+      sim://walking,running                a simulated wearable
+    Options also go in a source's query string: sim://walking?speed=4&format=frames.
+    Ctrl-C stops; unplugged links are reported and reconnected.
+    """
+    from aura_edge.runtime.stream import StreamConfig, stream
+
+    config = StreamConfig(list(sources), format=format_, json=json_, **options)
+    summary = stream(config, say=lambda message: click.echo(message, err=True))
+    agreement = "".join(f"; {s}: {a:.0%} agree with the source's own labels" for s, a in summary.agreement.items())
+    click.echo(f"{'stopped' if summary.interrupted else 'done'} after {summary.seconds:.1f} s: {summary.windows} "
+               f"labelled windows, {summary.disconnects()} disconnects reported{agreement}", err=True)
+
+
+@main.command("record")
+@click.argument("source")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="CSV file to create.")
+@click.option("--label", default=None, help="Activity label written on every row (for evaluation or fine-tuning).")
+@click.option("--append", is_flag=True, help="Add to an existing recording (same columns) instead of refusing it.")
+@click.option("--duration", "duration_s", type=float, default=None, help="Stop after S seconds (default: Ctrl-C).")
+@_source_flags
+@_friendly_errors
+def record_(source, format_, **options) -> None:
+    """Capture a session to CSV (t_s, ax..gz[, label]); flushed every second, Ctrl-C safe, never overwrites."""
+    from aura_edge.runtime.stream import RecordConfig, record_session
+
+    click.echo(f"recording {source} to {options['out']} (Ctrl-C to stop)", err=True)
+    result = record_session(RecordConfig(source, format=format_, **options))
+    click.echo(f"{result.samples} samples ({result.seconds:.1f} s) written to {result.path}"
+               + (" (stopped by Ctrl-C)" if result.interrupted else ""), err=True)

@@ -51,15 +51,18 @@ class TargetTables:
     """Per-window frozen targets of one split, as tensors on the training device."""
 
     text: torch.Tensor          # (N, D) caption embeddings
-    text_group: torch.Tensor    # (N,) caption id: equal ids = identical caption text
+    text_group: torch.Tensor    # (N,) positive-group id: equal ids are positives for each other
     video: torch.Tensor | None  # (N, D) CLIP video embeddings
 
 
 def embed_targets(windows: WindowSet, text_encoder, cache: EmbeddingCache, device: torch.device,
-                  use_video: bool) -> TargetTables:
+                  use_video: bool, positives: str = "label") -> TargetTables:
+    """positives='label': windows of the same activity are positives for each other's captions
+    (paraphrases of one activity are not negatives); 'caption': only identical caption texts are."""
     captions = windows.caption.astype(str).tolist()
     text = cache.encode(text_encoder, captions)
-    _, group = np.unique(np.asarray(captions), return_inverse=True)
+    keys = windows.label if positives == "label" else windows.caption
+    _, group = np.unique(np.asarray(keys).astype(str), return_inverse=True)
     video = None
     if use_video:
         video = torch.from_numpy(text_encoder.encode_video(windows.frames)).to(device)

@@ -36,7 +36,7 @@ class TrainConfig:
     encoder: str = "senvt"
     size: str = "SS"
     stages: str = "1,2"
-    epochs: str = "4,2"
+    epochs: str = "3,1"
     batch_size: int = 64
     lr: float = 1e-3
     weight_decay: float = 0.05
@@ -47,6 +47,7 @@ class TrainConfig:
     resume: str | None = None
     baseline: bool = True     # also train the IMU2CLIP RNN the same way, for the report
     augment: bool = True
+    positives: str = "label"  # which windows share positives: same activity label, or same caption
     progress: bool = True
     max_train_windows: int | None = None  # cap the corpus (tests, quick demos)
 
@@ -56,6 +57,8 @@ class TrainConfig:
         if not 0 < self.lr < 1:
             raise ConfigError(f"--lr {self.lr} is out of range; use e.g. 1e-3")
         parse_epochs(self.epochs, len(parse_stage_list(self.stages)))
+        if self.positives not in ("label", "caption"):
+            raise ConfigError(f"--positives {self.positives!r} is not valid; use label or caption")
 
     @classmethod
     def from_dict(cls, data: dict) -> "TrainConfig":
@@ -160,7 +163,8 @@ class Trainer:
     def fit(self, plan: list[Stage], corpus, text_encoder) -> None:
         cache = EmbeddingCache()
         use_video = video_available(corpus["train"], text_encoder)
-        train_targets = embed_targets(corpus["train"], text_encoder, cache, self.device, use_video)
+        train_targets = embed_targets(corpus["train"], text_encoder, cache, self.device, use_video,
+                                      self.config.positives)
         labels = corpus["val"].labels
         self.val_bank = build_label_bank(text_encoder, labels)
         self.val_labels = labels

@@ -10,7 +10,6 @@ from __future__ import annotations
 from fractions import Fraction
 
 import numpy as np
-from scipy import signal as sps
 
 from aura_edge.errors import DataError
 
@@ -53,6 +52,8 @@ def gravity_estimate(acc: np.ndarray, rate_hz: float, cutoff_hz: float = 0.3) ->
     """Low-pass estimate of the gravity component of (T, 3) specific force."""
     if len(acc) < 16:
         return np.broadcast_to(acc.mean(axis=0, keepdims=True), acc.shape).copy()
+    from scipy import signal as sps  # imported here: scipy.signal takes ~1 s to import, too slow for stream start
+
     sos = sps.butter(2, min(cutoff_hz, 0.45 * rate_hz), fs=rate_hz, output="sos")
     return sps.sosfiltfilt(sos, acc, axis=0, padtype="even").astype(acc.dtype)
 
@@ -73,6 +74,8 @@ def resample(imu: np.ndarray, rate_hz: float, target_hz: float = MODEL_RATE_HZ) 
         )
     if abs(rate_hz - target_hz) < 1e-9:
         return np.asarray(imu, dtype=np.float32)
+    from scipy import signal as sps  # lazily, as above
+
     ratio = Fraction(target_hz / rate_hz).limit_denominator(1000)
     out = sps.resample_poly(imu, ratio.numerator, ratio.denominator, axis=0, padtype="line")
     expected = int(round(len(imu) * target_hz / rate_hz))

@@ -64,7 +64,7 @@ class TokenTransformer(nn.Module):
         self.apply(_init_weights)
 
     def forward(self, tokens: torch.Tensor) -> torch.Tensor:
-        x = torch.cat([self.cls.expand(len(tokens), -1, -1), tokens], dim=1) + self.pos  # (B, N+1, D)
+        x = torch.cat([self.cls.expand(tokens.shape[0], -1, -1), tokens], dim=1) + self.pos  # (B, N+1, D)
         for block in self.blocks:
             x = block(x)
         return self.norm(x)[:, 0]

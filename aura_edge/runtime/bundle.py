@@ -1,0 +1,206 @@
+"""Load an exported bundle and refuse it unless every file and the input contract check out.
+
+A bundle directory (written by `aura-edge export`):
+
+  model.onnx            FP32 IMU encoder, (batch, 6, 1000) -> (batch, D), input scaling inside
+  model.int8.onnx       INT8 for ONNX Runtime on CPU (dynamic per-channel MatMul/Gemm)
+  model.int8.qdq.onnx   INT8 QDQ (symmetric, zero points 0) for TensorRT
+  *.plan                optional TensorRT engine, only for the GPU and TensorRT it was built with
+  labels.npz            labels, (C, D) label bank, prompt templates, text-encoder id
+  manifest.json         input contract, sha256 of every file, provenance, export measurements
+
+Only numpy, json, hashlib and onnxruntime are used: a device that only streams never needs torch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from aura_edge.errors import BundleError
+from aura_edge.signals import CHANNELS, MODEL_RATE_HZ, WINDOW_SAMPLES
+
+log = logging.getLogger(__name__)
+
+MANIFEST_FILE = "manifest.json"
+LABELS_FILE = "labels.npz"
+BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION = "aura-edge-bundle", 1
+# variant name -> file; "tensorrt" plans are named by the exporter and listed under manifest["models"].
+MODEL_FILES = {"fp32": "model.onnx", "int8": "model.int8.onnx", "qdq": "model.int8.qdq.onnx"}
+CONTRACT_METADATA_KEY = "aura_edge.input_contract"  # the contract inside each ONNX file's metadata_props
+# What this runtime feeds a model; a bundle that expects anything else is refused.
+REQUIRED_CONTRACT = {"rate_hz": MODEL_RATE_HZ, "window_samples": WINDOW_SAMPLES, "channels": list(CHANNELS),
+                     "acc_unit": "m/s2", "gyro_unit": "rad/s", "gravity": "included"}
+REEXPORT = "re-export it with `aura-edge export --int8 --force --out {path}` or copy the bundle again"
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass
+class Bundle:
+    """A verified bundle with one engine loaded (the variant asked for, or the best one present)."""
+
+    path: Path
+    manifest: dict
+    variant: str
+    engine: object                  # OnnxEngine or TensorRTEngine: .embed((B, 6, 1000)) -> (B, D)
+    labels: list[str]
+    label_bank: np.ndarray          # (C, D) unit rows, in the order of `labels`
+    templates: list[str] = field(default_factory=list)
+    text_encoder: str = ""
+
+    @property
+    def contract(self) -> dict:
+        return self.manifest["input_contract"]
+
+    @property
+    def embedding_dim(self) -> int:
+        return int(self.label_bank.shape[1])
+
+    def embed(self, windows: np.ndarray) -> np.ndarray:
+        return self.engine.embed(windows)
+
+    def scores(self, embeddings: np.ndarray) -> np.ndarray:
+        """(B, D) unit embeddings -> (B, C) cosine similarity with every label."""
+        return np.asarray(embeddings, dtype=np.float32) @ self.label_bank.T
+
+
+def load_bundle(path: Path | str, prefer: str = "int8", threads: int = 1) -> Bundle:
+    """Verify a bundle (every sha256, the input contract, the label bank) and load one engine.
+
+    prefer: "int8" (ONNX Runtime INT8, falling back to FP32 if the bundle has none), "fp32",
+    "qdq" (the TensorRT-ready model, run by ONNX Runtime) or "tensorrt" (the plan, on a GPU).
+    """
+    path = Path(path)
+    manifest = read_manifest(path)
+    verify_files(path, manifest)
+    contract = check_contract(manifest, path)
+    labels, bank, templates, text_encoder = read_label_bank(path / LABELS_FILE)
+    if bank.shape[1] != contract["embedding_dim"]:
+        raise BundleError(f"{path / LABELS_FILE} holds {bank.shape[1]}-d label embeddings but the model makes "
+                          f"{contract['embedding_dim']}-d ones; rebuild it with `aura-edge labels --bundle {path}`")
+    variant, model_file = choose_model(manifest, prefer, path)
+    engine = _open_engine(path / model_file, variant, contract, threads)
+    return Bundle(path, manifest, variant, engine, labels, bank, templates, text_encoder)
+
+
+def read_manifest(path: Path) -> dict:
+    if not path.is_dir():
+        raise BundleError(f"there is no bundle at {path}; export one with `aura-edge export --int8 --out {path}`")
+    file = path / MANIFEST_FILE
+    if not file.is_file():
+        raise BundleError(f"{path} has no {MANIFEST_FILE}, so it is not a complete bundle; "
+                          f"{REEXPORT.format(path=path)}")
+    try:
+        manifest = json.loads(file.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise BundleError(f"{file} is not valid JSON ({exc}); {REEXPORT.format(path=path)}") from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != BUNDLE_FORMAT:
+        raise BundleError(f"{file} is not an aura-edge bundle manifest; {REEXPORT.format(path=path)}")
+    if manifest.get("format_version", 0) > BUNDLE_FORMAT_VERSION:
+        raise BundleError(f"{path} was written by a newer aura-edge (bundle format {manifest['format_version']}); "
+                          "upgrade aura-edge on this machine")
+    for key in ("files", "input_contract", "models"):
+        if not isinstance(manifest.get(key), dict):
+            raise BundleError(f"{file} lacks its '{key}' section; {REEXPORT.format(path=path)}")
+    return manifest
+
+
+def verify_files(path: Path, manifest: dict) -> None:
+    """Every file listed in the manifest exists and has the recorded sha256."""
+    files = manifest["files"]
+    for required in (MODEL_FILES["fp32"], LABELS_FILE):
+        if required not in files:
+            raise BundleError(f"{path / MANIFEST_FILE} does not list {required}; {REEXPORT.format(path=path)}")
+    for name, entry in files.items():
+        file = path / name
+        if Path(name).name != name:
+            raise BundleError(f"{path / MANIFEST_FILE} lists {name!r}, which is not a plain file name; "
+                              f"{REEXPORT.format(path=path)}")
+        if not file.is_file():
+            raise BundleError(f"bundle file {name} is missing from {path}; {REEXPORT.format(path=path)}")
+        if sha256_file(file) != entry.get("sha256"):
+            raise BundleError(f"bundle file {name} in {path} does not match the sha256 in {MANIFEST_FILE}: it was "
+                              f"modified or damaged after export; {REEXPORT.format(path=path)}")
+
+
+def check_contract(manifest: dict, path: Path) -> dict:
+    contract = manifest["input_contract"]
+    for key, expected in REQUIRED_CONTRACT.items():
+        if contract.get(key) != expected:
+            raise BundleError(f"{path} expects {key}={contract.get(key)!r} but this runtime feeds {key}={expected!r}; "
+                              "export the bundle from a run trained on the canonical input contract")
+    if not isinstance(contract.get("embedding_dim"), int) or contract["embedding_dim"] < 1:
+        raise BundleError(f"{path / MANIFEST_FILE} has no valid embedding_dim in its input contract; "
+                          f"{REEXPORT.format(path=path)}")
+    return contract
+
+
+def read_label_bank(file: Path) -> tuple[list[str], np.ndarray, list[str], str]:
+    try:
+        with np.load(file, allow_pickle=False) as z:
+            labels = [str(s) for s in z["labels"].tolist()]
+            bank = np.asarray(z["embeddings"], dtype=np.float32)
+            templates = [str(s) for s in z["templates"].tolist()]
+            text_encoder = str(z["text_encoder"])
+    except (OSError, ValueError, KeyError) as exc:
+        raise BundleError(f"{file} is not a readable label bank ({exc}); rebuild it with "
+                          f"`aura-edge labels --bundle {file.parent}`") from exc
+    if bank.ndim != 2 or bank.shape[0] != len(labels) or not np.isfinite(bank).all():
+        raise BundleError(f"{file} holds {bank.shape} embeddings for {len(labels)} labels; rebuild it with "
+                          f"`aura-edge labels --bundle {file.parent}`")
+    if not np.allclose(np.linalg.norm(bank, axis=1), 1.0, atol=1e-3):
+        raise BundleError(f"{file} holds label embeddings that are not unit vectors; rebuild it with "
+                          f"`aura-edge labels --bundle {file.parent}`")
+    return labels, bank, templates, text_encoder
+
+
+def choose_model(manifest: dict, prefer: str, path: Path) -> tuple[str, str]:
+    """(variant, file) for the preferred variant; INT8 falls back to FP32 in a bundle without it."""
+    models = manifest["models"]
+    if prefer not in (*MODEL_FILES, "tensorrt"):
+        raise BundleError(f"unknown model variant {prefer!r}; use one of {', '.join([*MODEL_FILES, 'tensorrt'])}")
+    if prefer in models:
+        return prefer, models[prefer]["file"]
+    if prefer == "int8":
+        log.info("%s has no INT8 model; using FP32", path)
+        return "fp32", models["fp32"]["file"]
+    hint = "--tensorrt on the target machine" if prefer == "tensorrt" else "--int8"
+    raise BundleError(f"{path} has no {prefer} model (it has {', '.join(models)}); export with {hint}")
+
+
+def _open_engine(model_path: Path, variant: str, contract: dict, threads: int):
+    from aura_edge.runtime.engine import OnnxEngine, TensorRTEngine
+
+    if variant == "tensorrt":
+        engine = TensorRTEngine(model_path)
+    else:
+        engine = OnnxEngine(model_path, threads=threads)
+        _check_onnx_model(engine, contract)
+    if engine.output_dim != contract["embedding_dim"]:
+        raise BundleError(f"{model_path.name} outputs {engine.output_dim}-d embeddings but the contract says "
+                          f"{contract['embedding_dim']}; {REEXPORT.format(path=model_path.parent)}")
+    return engine
+
+
+def _check_onnx_model(engine, contract: dict) -> None:
+    """The contract inside the ONNX file equals the manifest's, and the input is (batch, 6, 1000)."""
+    name = engine.path.name
+    embedded = engine.metadata.get(CONTRACT_METADATA_KEY)
+    if embedded is None or json.loads(embedded) != contract:
+        raise BundleError(f"the input contract inside {name} differs from {MANIFEST_FILE}; the files come from "
+                          f"different exports; {REEXPORT.format(path=engine.path.parent)}")
+    if engine.input_shape[1:] != [len(contract["channels"]), contract["window_samples"]]:
+        raise BundleError(f"{name} takes input {engine.input_shape}, not (batch, {len(contract['channels'])}, "
+                          f"{contract['window_samples']}); {REEXPORT.format(path=engine.path.parent)}")

@@ -1,0 +1,123 @@
+"""The label bank: label prompts through the frozen text encoder, saved as labels.npz.
+
+Each label is put into every prompt template, embedded, averaged and re-normalised
+(`aura_edge.evaluate.build_label_bank`), so zero-shot scoring on the device is one matrix product.
+`rebuild_labels` edits the labels of an existing bundle without touching its models.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from aura_edge.errors import BundleError, ConfigError
+from aura_edge.runtime.bundle import (LABELS_FILE, MANIFEST_FILE, read_label_bank, read_manifest, sha256_file,
+                                      verify_files)
+
+MAX_LABELS = 1000
+MAX_LABEL_CHARS = 200
+
+
+def parse_labels(value: str) -> list[str]:
+    """`--labels`: a file with one label a line ('#' comments allowed), or "a,b,c"."""
+    path = Path(value)
+    if path.is_file():
+        try:
+            lines = path.read_text().splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"cannot read the label file {path} ({exc}); pass a UTF-8 text file") from exc
+        items = [line for line in lines if not line.lstrip().startswith("#")]
+    else:
+        items = value.split(",")
+    return validate_labels(items)
+
+
+def validate_labels(labels) -> list[str]:
+    """Stripped labels; refuses an empty, duplicated (ignoring case) or over-long list."""
+    labels = [" ".join(str(s).split()) for s in labels]
+    labels = [s for s in labels if s]
+    if not labels:
+        raise ConfigError("the label list is empty; pass labels like --labels 'walking,running,cycling' or a file "
+                          "with one label a line")
+    if len(labels) > MAX_LABELS:
+        raise ConfigError(f"{len(labels)} labels is more than the {MAX_LABELS} a bundle holds; pass fewer")
+    too_long = [s for s in labels if len(s) > MAX_LABEL_CHARS]
+    if too_long:
+        raise ConfigError(f"label {too_long[0][:40]!r}... has {len(too_long[0])} characters; the limit is "
+                          f"{MAX_LABEL_CHARS}: use a short activity phrase")
+    seen, duplicates = set(), set()
+    for label in labels:
+        (duplicates if label.casefold() in seen else seen).add(label.casefold())
+    if duplicates:
+        raise ConfigError(f"duplicate labels {sorted(set(duplicates))}; each label may appear once")
+    return labels
+
+
+def write_label_bank(path: Path, labels: list[str], text_encoder_spec: str, templates) -> dict:
+    """Embed the labels and write labels.npz; returns the manifest entry."""
+    from aura_edge.evaluate import build_label_bank
+    from aura_edge.models.frozen import load_text_encoder
+
+    labels = validate_labels(labels)
+    templates = list(templates)
+    encoder = load_text_encoder(text_encoder_spec)
+    bank = build_label_bank(encoder, labels, templates)
+    np.savez(path, labels=np.array(labels, dtype=str), embeddings=bank.astype(np.float32),
+             templates=np.array(templates, dtype=str), text_encoder=np.array(encoder.id))
+    return {"file": path.name, "count": len(labels), "text_encoder": encoder.id,
+            "text_encoder_spec": text_encoder_spec, "templates": templates}
+
+
+def edit_labels(current: list[str], add=(), remove=()) -> list[str]:
+    """The current labels minus `remove` plus `add`, with clear errors for no-ops."""
+    folded = {s.casefold(): s for s in current}
+    add, remove = validate_labels(add) if add else [], validate_labels(remove) if remove else []
+    missing = [s for s in remove if s.casefold() not in folded]
+    if missing:
+        raise ConfigError(f"cannot remove {missing}: not in the bundle's labels ({', '.join(current)})")
+    dropped = {s.casefold() for s in remove}
+    kept = [s for s in current if s.casefold() not in dropped]
+    present = [s for s in add if s.casefold() in {k.casefold() for k in kept}]
+    if present:
+        raise ConfigError(f"{present} already in the bundle's labels; nothing to add")
+    return validate_labels(kept + add)
+
+
+def rebuild_labels(bundle_dir: Path | str, add=(), remove=(), progress=None) -> list[str]:
+    """Rewrite labels.npz (and its sha256 in manifest.json) of an existing bundle; returns the labels.
+
+    The bundle is verified first (a tampered one is never re-signed), then copied beside itself
+    with hard links, edited, and swapped in atomically like an export.
+    """
+    from aura_edge.export.atomic import link_or_copy, staged_directory
+
+    bundle_dir = Path(bundle_dir)
+    manifest = read_manifest(bundle_dir)
+    verify_files(bundle_dir, manifest)
+    current, _, templates, text_encoder_id = read_label_bank(bundle_dir / LABELS_FILE)
+    labels = edit_labels(current, add, remove)
+    spec = manifest.get("labels", {}).get("text_encoder_spec")
+    if not spec:
+        raise BundleError(f"{bundle_dir / MANIFEST_FILE} does not say which text encoder made its labels; "
+                          "re-export the bundle")
+    with staged_directory(bundle_dir, replace=True) as staging:
+        for name in manifest["files"]:
+            if name != LABELS_FILE:
+                link_or_copy(bundle_dir / name, staging / name)
+        if progress:
+            progress(f"embedding {len(labels)} labels with {spec}")
+        entry = write_label_bank(staging / LABELS_FILE, labels, spec, templates)
+        if entry["text_encoder"] != text_encoder_id:
+            raise BundleError(f"text encoder {spec!r} now resolves to {entry['text_encoder']}, but the bundle's labels "
+                              f"came from {text_encoder_id}; the new label embeddings would not match the model. "
+                              "Install the original text-encoder weights or re-export the bundle")
+        manifest["labels"] = entry
+        manifest["files"][LABELS_FILE] = file_entry(staging / LABELS_FILE)
+        (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n")
+    return labels
+
+
+def file_entry(path: Path) -> dict:
+    return {"sha256": sha256_file(path), "bytes": path.stat().st_size}

@@ -1,0 +1,338 @@
+"""`aura-edge export`: ONNX parity, INT8 fidelity, the TensorRT QDQ structure, atomic bundles, bad input.
+
+One tiny run (random-weight SENvT-SS on the tiny corpus) is exported once with --int8; tests that
+only need the export to fail or to be replaced fake the slow torch.export step with a copy.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import onnx
+import pytest
+import torch
+from click.testing import CliRunner
+
+from aura_edge.cli import main
+from aura_edge.errors import BundleError, ConfigError, RunError, WeightsError
+from aura_edge.export import ExportConfig, export_bundle, onnx_export, quantize
+from aura_edge.export import bundle as bundle_mod
+from aura_edge.export.label_bank import MAX_LABEL_CHARS, MAX_LABELS, validate_labels
+from aura_edge.runtime.bundle import CONTRACT_METADATA_KEY, load_bundle
+
+CALIBRATION_WINDOWS = 32  # the tiny corpus has 48 training windows; real exports use >= 200
+_BUILT: dict = {}
+
+
+def make_tiny_run(root: Path) -> Path:
+    """A run directory as training writes it, with random SENvT-SS weights and the tiny corpus."""
+    from conftest import TINY_LABELS, make_tiny_windows
+
+    from aura_edge.evaluate import PROMPT_TEMPLATES
+    from aura_edge.models import build_encoder, imu_encoder_config
+    from aura_edge.signals import CHANNELS, MODEL_RATE_HZ, WINDOW_S, WINDOW_SAMPLES
+    from aura_edge.train import checkpoint as ckpt
+
+    corpus, run = root / "corpus", root / "run"
+    corpus.mkdir()
+    run.mkdir()
+    for split, subjects, seed in (("train", range(4), 1), ("val", range(4, 5), 2), ("test", range(5, 6), 3)):
+        make_tiny_windows(subjects, seed=seed).save(corpus / f"{split}.npz")
+    torch.manual_seed(0)
+    encoder = build_encoder(imu_encoder_config("senvt", "SS", 384)).eval()
+    ckpt.save_tensors_atomic(run / "model.safetensors", ckpt.module_tensors({"imu": encoder}))
+    ckpt.write_json_atomic(run / "config.json", {
+        "imu_encoder": encoder.config.to_dict(), "mocap_encoder": None, "text_encoder": "minilm",
+        "input_contract": {"rate_hz": MODEL_RATE_HZ, "window_s": WINDOW_S, "window_samples": WINDOW_SAMPLES,
+                           "channels": list(CHANNELS), "acc_unit": "m/s2", "gyro_unit": "rad/s",
+                           "gravity": "included", "layout": "(batch, 6, window_samples) float32",
+                           "embedding_dim": 384},
+        "labels": list(TINY_LABELS), "prompt_templates": list(PROMPT_TEMPLATES),
+        "train": {"data": str(corpus), "text_encoder": "minilm"}})
+    return run
+
+
+def build_tiny_bundle(tmp_path_factory) -> tuple[Path, Path]:
+    """(run, bundle) exported once per test session; tests copy the bundle before changing it."""
+    if not _BUILT:
+        run = make_tiny_run(tmp_path_factory.mktemp("export"))
+        _BUILT["run"] = run
+        _BUILT["bundle"] = export_bundle(ExportConfig(run=str(run), int8=True,
+                                                      calibration_windows=CALIBRATION_WINDOWS))
+    return _BUILT["run"], _BUILT["bundle"]
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    return build_tiny_bundle(tmp_path_factory)
+
+
+@pytest.fixture
+def fast_fp32_export(exported, monkeypatch):
+    """Replace torch.export (~10 s) by a copy of the already exported, identical FP32 model."""
+    _, bundle = exported
+
+    def copy_model(encoder, path, opset=onnx_export.OPSET):
+        shutil.copyfile(bundle / "model.onnx", path)
+        return "copied"
+    monkeypatch.setattr(onnx_export, "export_onnx", copy_model)
+
+
+def manifest(bundle: Path) -> dict:
+    return json.loads((bundle / "manifest.json").read_text())
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(root.iterdir())}
+
+
+# --- parity and fidelity -----------------------------------------------------------------------
+
+def test_fp32_onnx_matches_pytorch_at_batch_1_3_and_8(exported):
+    from aura_edge.train.checkpoint import load_run
+
+    run, bundle = exported
+    encoder = load_run(run).imu_encoder
+    windows = onnx_export.random_windows(8, seed=5)
+    result = onnx_export.parity(encoder, bundle / "model.onnx", windows, batch_sizes=(1, 3, 8))
+    assert result["max_abs_error"] < 1e-5
+    assert result["min_cosine"] > 0.99999
+    assert manifest(bundle)["metrics"]["fp32_vs_pytorch"]["batch_sizes"] == [1, 3, 8]
+
+
+def test_the_onnx_model_passes_the_checker_and_has_a_symbolic_batch_axis(exported):
+    _, bundle = exported
+    onnx_export.check_onnx(bundle / "model.onnx")
+    model = onnx.load(str(bundle / "model.onnx"))
+    dims = [[d.dim_param or d.dim_value for d in v.type.tensor_type.shape.dim]
+            for v in (*model.graph.input, *model.graph.output)]
+    assert dims == [["batch", 6, 1000], ["batch", 384]]
+
+
+def test_int8_embeddings_stay_within_cosine_0_995_of_fp32(exported):
+    from conftest import make_tiny_windows
+
+    _, bundle = exported
+    windows = make_tiny_windows([9], seed=9).imu
+    fp32 = load_bundle(bundle, prefer="fp32").embed(windows)
+    for variant in ("int8", "qdq"):
+        cos = (load_bundle(bundle, prefer=variant).embed(windows) * fp32).sum(1)
+        assert cos.mean() >= 0.995 and cos.min() >= 0.99, variant
+    recorded = manifest(bundle)["metrics"]["int8_vs_fp32"]
+    assert recorded["cosine_mean"] >= 0.995 and recorded["windows"] > 0
+
+
+def test_the_cpu_int8_model_is_smaller_and_runs_attention_as_qattention(exported):
+    _, bundle = exported
+    assert (bundle / "model.int8.onnx").stat().st_size <= 0.35 * (bundle / "model.onnx").stat().st_size
+    ops = {n.op_type for n in onnx.load(str(bundle / "model.int8.onnx")).graph.node}
+    assert {"QAttention", "MatMulInteger", "Gelu"} <= ops
+    assert manifest(bundle)["models"]["int8"]["fused"]["attention"] == 6
+
+
+def test_every_onnx_file_carries_the_input_contract(exported):
+    _, bundle = exported
+    contract = manifest(bundle)["input_contract"]
+    assert contract["rate_hz"] == 200.0 and contract["window_samples"] == 1000 and len(contract["channels"]) == 6
+    for name in ("model.onnx", "model.int8.onnx", "model.int8.qdq.onnx"):
+        meta = {p.key: p.value for p in onnx.load(str(bundle / name)).metadata_props}
+        assert json.loads(meta[CONTRACT_METADATA_KEY]) == contract, name
+
+
+# --- the TensorRT QDQ artifact -----------------------------------------------------------------
+
+def test_the_qdq_model_is_symmetric_int8_with_zero_points_all_zero(exported):
+    _, bundle = exported
+    model = onnx.load(str(bundle / "model.int8.qdq.onnx"))
+    constants = {t.name: onnx.numpy_helper.to_array(t) for t in model.graph.initializer}
+    qdq = [n for n in model.graph.node if n.op_type in ("QuantizeLinear", "DequantizeLinear")]
+    assert len(qdq) > 50
+    for node in qdq:
+        zero_point = constants[node.input[2]]
+        assert zero_point.dtype == np.int8 and not zero_point.any(), node.name
+    for op in ("MatMulInteger", "DynamicQuantizeLinear", "QLinearMatMul"):  # not parsed by TensorRT
+        assert op not in {n.op_type for n in model.graph.node}
+
+
+def test_the_manifest_records_how_the_qdq_model_was_calibrated(exported):
+    _, bundle = exported
+    entry = manifest(bundle)["models"]["qdq"]
+    assert entry["calibration"]["windows"] == CALIBRATION_WINDOWS
+    assert entry["calibration"]["method"] == "entropy"
+    assert entry["structure"]["quantized_weights"] >= 25
+    assert any("calibrated on only" in note for note in manifest(bundle)["notes"])
+
+
+def test_the_structural_check_rejects_a_nonzero_zero_point(exported, tmp_path):
+    _, bundle = exported
+    model = onnx.load(str(bundle / "model.int8.qdq.onnx"))
+    node = next(n for n in model.graph.node if n.op_type == "QuantizeLinear")
+    zp = next(t for t in model.graph.initializer if t.name == node.input[2])
+    zp.CopyFrom(onnx.numpy_helper.from_array(np.array(3, dtype=np.int8), zp.name))
+    onnx.save(model, str(tmp_path / "bad.onnx"))
+    with pytest.raises(WeightsError, match="zero point"):
+        quantize.check_qdq_structure(tmp_path / "bad.onnx")
+
+
+def test_tensorrt_is_optional_and_its_absence_is_explained(monkeypatch):
+    from aura_edge.export import tensorrt_build
+
+    try:
+        import tensorrt  # noqa: F401
+    except ImportError:
+        assert "tensorrt" in tensorrt_build.missing_requirement()
+        with pytest.raises(BundleError, match="tensorrt"):
+            tensorrt_build.build_engine(Path("model.int8.qdq.onnx"))
+        return
+    pytest.skip("TensorRT is installed; the engine build is covered by test_tensorrt_engine_builds")
+
+
+def test_tensorrt_engine_builds_and_matches_onnx(exported, tmp_path):
+    pytest.importorskip("tensorrt")
+    from aura_edge.export import tensorrt_build
+
+    if tensorrt_build.missing_requirement():
+        pytest.skip(tensorrt_build.missing_requirement())
+    from aura_edge.runtime.engine import TensorRTEngine
+
+    _, bundle = exported
+    plan, info = tensorrt_build.build_engine(bundle / "model.int8.qdq.onnx", tmp_path)
+    assert plan.is_file() and info["onnx_sha256"] in plan.name
+    windows = onnx_export.random_windows(3)
+    reference = load_bundle(bundle, prefer="fp32").embed(windows)
+    assert ((TensorRTEngine(plan).embed(windows) * reference).sum(1) > 0.99).all()
+    assert tensorrt_build.build_engine(bundle / "model.int8.qdq.onnx", tmp_path)[1]["cached"]
+
+
+# --- atomic writes -----------------------------------------------------------------------------
+
+def _interrupt_midway(job):
+    (job.dir / "model.onnx").write_bytes(b"half a model")
+    raise KeyboardInterrupt
+
+
+def test_an_interrupted_export_leaves_no_bundle_behind(exported, tmp_path, monkeypatch):
+    run, _ = exported
+    monkeypatch.setitem(bundle_mod.STEPS, "fp32", _interrupt_midway)
+    target = tmp_path / "out" / "bundle"
+    with pytest.raises(KeyboardInterrupt):
+        export_bundle(ExportConfig(run=str(run), out=str(target)))
+    assert not target.exists()
+    assert list(target.parent.iterdir()) == []  # no staging directory left over either
+
+
+def test_an_interrupted_forced_export_leaves_the_existing_bundle_byte_identical(exported, tmp_path, monkeypatch):
+    run, bundle = exported
+    target = tmp_path / "bundle"
+    shutil.copytree(bundle, target)
+    before = tree_bytes(target)
+    monkeypatch.setitem(bundle_mod.STEPS, "fp32", _interrupt_midway)
+    with pytest.raises(KeyboardInterrupt):
+        export_bundle(ExportConfig(run=str(run), out=str(target), force=True))
+    assert tree_bytes(target) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["bundle"]
+
+
+def test_a_failure_after_every_file_is_written_still_keeps_the_old_bundle(exported, tmp_path, monkeypatch,
+                                                                          fast_fp32_export):
+    run, bundle = exported
+    target = tmp_path / "bundle"
+    shutil.copytree(bundle, target)
+    before = tree_bytes(target)
+
+    def broken_loader(path, prefer="int8"):
+        raise BundleError("self-check failed")
+    monkeypatch.setattr(bundle_mod, "load_bundle", broken_loader)
+    with pytest.raises(BundleError, match="self-check"):
+        export_bundle(ExportConfig(run=str(run), out=str(target), force=True))
+    assert tree_bytes(target) == before
+
+
+def test_force_replaces_a_bundle_and_without_it_the_bundle_is_refused(exported, tmp_path, fast_fp32_export):
+    run, bundle = exported
+    target = tmp_path / "bundle"
+    shutil.copytree(bundle, target)
+    with pytest.raises(BundleError, match="--force"):
+        export_bundle(ExportConfig(run=str(run), out=str(target)))
+    export_bundle(ExportConfig(run=str(run), out=str(target), force=True))  # FP32 only this time
+    assert sorted(p.name for p in target.iterdir()) == ["labels.npz", "manifest.json", "model.onnx"]
+    assert load_bundle(target).variant == "fp32"
+    assert [p.name for p in tmp_path.iterdir()] == ["bundle"]
+
+
+def test_force_never_replaces_a_directory_that_is_not_a_bundle(exported, tmp_path):
+    run, _ = exported
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(BundleError, match="not an aura-edge bundle"):
+        export_bundle(ExportConfig(run=str(run), out=str(tmp_path), force=True))
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+# --- bad input ---------------------------------------------------------------------------------
+
+def test_a_missing_run_is_a_clear_error(tmp_path):
+    with pytest.raises(RunError, match="does not exist"):
+        export_bundle(ExportConfig(run=str(tmp_path / "nope")))
+    result = CliRunner().invoke(main, ["export", "--run", str(tmp_path / "nope")])
+    assert result.exit_code == 2 and "aura-edge train" in result.output
+
+
+def test_corrupt_and_mismatched_checkpoints_are_refused(exported, tmp_path):
+    run, _ = exported
+    corrupt = tmp_path / "corrupt"
+    shutil.copytree(run, corrupt, ignore=shutil.ignore_patterns("bundle"))
+    (corrupt / "model.safetensors").write_bytes(b"\x00" * 64)
+    with pytest.raises(WeightsError, match="corrupt"):
+        export_bundle(ExportConfig(run=str(corrupt)))
+    mismatched = tmp_path / "mismatched"
+    shutil.copytree(run, mismatched, ignore=shutil.ignore_patterns("bundle"))
+    config = json.loads((mismatched / "config.json").read_text())
+    config["imu_encoder"]["size"] = "S"
+    (mismatched / "config.json").write_text(json.dumps(config))
+    with pytest.raises(WeightsError, match="different runs"):
+        export_bundle(ExportConfig(run=str(mismatched)))
+    config["imu_encoder"]["size"] = "SS"
+    config["input_contract"]["rate_hz"] = 100.0
+    (mismatched / "config.json").write_text(json.dumps(config))
+    with pytest.raises(RunError, match="rate_hz"):
+        export_bundle(ExportConfig(run=str(mismatched)))
+    assert not (corrupt / "bundle").exists() and not (mismatched / "bundle").exists()
+
+
+def test_an_unwritable_output_directory_is_a_clear_error(exported, tmp_path):
+    run, _ = exported
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    with pytest.raises(BundleError, match="writable --out"):
+        export_bundle(ExportConfig(run=str(run), out=str(blocker / "bundle")))
+    assert blocker.read_text() == "not a directory"
+
+
+@pytest.mark.parametrize("labels, message", [
+    ([], "empty"), (["", "  "], "empty"), (["walking", "Walking "], "duplicate"),
+    ([f"activity {i}" for i in range(MAX_LABELS + 1)], "more than"), (["x" * (MAX_LABEL_CHARS + 1)], "characters"),
+])
+def test_bad_label_lists_are_refused(labels, message):
+    with pytest.raises(ConfigError, match=message):
+        validate_labels(labels)
+
+
+def test_labels_come_from_a_comma_list_or_a_file(exported, tmp_path):
+    from aura_edge.export.label_bank import parse_labels
+
+    assert parse_labels(" walking, running ,") == ["walking", "running"]
+    (tmp_path / "labels.txt").write_text("# my labels\nplaying ping pong\nwalking, slowly\n\n")
+    assert parse_labels(str(tmp_path / "labels.txt")) == ["playing ping pong", "walking, slowly"]
+    run, _ = exported
+    with pytest.raises(ConfigError, match="duplicate"):
+        export_bundle(ExportConfig(run=str(run), out=str(tmp_path / "b"), labels="a,b,A"))
+    assert not (tmp_path / "b").exists()
+
+
+@pytest.mark.parametrize("bad", [{"calibration_windows": 0}, {"calibration_method": "minmax"}])
+def test_bad_export_options_are_config_errors(bad):
+    with pytest.raises(ConfigError):
+        ExportConfig(**bad)

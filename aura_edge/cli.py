@@ -168,7 +168,11 @@ def export(**options) -> None:
     """
     from aura_edge.export import ExportConfig, export_bundle
 
-    bundle_dir = export_bundle(ExportConfig(**options), progress=click.echo)
+    try:
+        bundle_dir = export_bundle(ExportConfig(**options), progress=click.echo)
+    except KeyboardInterrupt:
+        click.echo("interrupted; no bundle was written and an existing one is unchanged", err=True)
+        sys.exit(130)
     _print_bundle_summary(bundle_dir)
 
 
@@ -195,7 +199,8 @@ def _print_bundle_summary(bundle_dir: Path) -> None:
     import json
 
     manifest = json.loads((Path(bundle_dir) / "manifest.json").read_text())
-    click.echo(f"\nbundle: {bundle_dir}")
+    total = sum(entry["bytes"] for entry in manifest["files"].values())
+    click.echo(f"\nbundle: {bundle_dir} ({total / 1e6:.1f} MB)")
     for name, entry in manifest["files"].items():
         click.echo(f"  {name:<34} {entry['bytes'] / 1e6:7.2f} MB")
     metrics = manifest["metrics"]
@@ -241,7 +246,8 @@ def _source_flags(func):
 @click.option("--hop", "hop_s", type=float, default=0.5, show_default=True, help="Seconds between labels.")
 @click.option("--smoothing", type=click.Choice(["ema", "majority", "none"]), default="ema", show_default=True)
 @click.option("--unknown-below", type=float, default=None,
-              help="Cosine under which the output is 'unknown' (default %.2f)." % 0.1)
+              help="Smoothed cosine under which the output is 'unknown' (default 0.2; the scale depends on "
+                   "the model, so tune it on your own recordings).")
 @click.option("--switch-hops", type=int, default=2, show_default=True,
               help="Hops a new label must lead in a row before it replaces the shown one.")
 @click.option("--top-k", type=int, default=3, show_default=True, help="Scores shown per source.")

@@ -9,14 +9,23 @@ import click
 
 
 def run_demo(out: Path, epochs: str) -> Path:
-    from aura_edge.cli import _print_report_summary
+    from aura_edge.cli import _print_bundle_summary, _print_report_summary
+    from aura_edge.export import ExportConfig, export_bundle
     from aura_edge.train.loop import TrainConfig, train
 
     start = time.monotonic()
-    click.secho("1/2 training SENvT-SS (and the RNN baseline) on the synthetic corpus", bold=True)
+    click.secho("1/3 training SENvT-SS (and the RNN baseline) on the synthetic corpus", bold=True)
     config = TrainConfig(epochs=epochs, out=str(out), name=f"demo-{time.strftime('%Y%m%d-%H%M%S')}")
     run_dir = train(config)
-    click.secho("2/2 evaluating on held-out simulated subjects", bold=True)
+    click.secho("2/3 evaluating on held-out simulated subjects", bold=True)
     _print_report_summary(run_dir)
+    click.secho("3/3 exporting an INT8 bundle for the edge runtime (no torch needed to run it)", bold=True)
+    bundle_dir = export_bundle(ExportConfig(run=str(run_dir), int8=True), progress=click.echo)
+    _print_bundle_summary(bundle_dir)
+    click.secho("live: a simulated wearable streamed through the INT8 bundle for 20 s (aura-edge stream sim://...)",
+                bold=True)
+    from aura_edge.runtime.stream import demo_stream
+
+    demo_stream(bundle_dir, seconds=20.0, say=click.echo)
     click.echo(f"demo finished in {time.monotonic() - start:.0f} s")
     return run_dir

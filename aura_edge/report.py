@@ -163,6 +163,10 @@ def render_markdown(report: dict, config: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+_GRAVITY_REMOVED_NOTE = ("Note: these recordings have gravity removed, while this model was trained on "
+                         "gravity-included acceleration; expect lower accuracy than on gravity-included input.\n\n")
+
+
 def evaluate_recordings(run_dir: Path, data_path: Path, out_dir: Path | None = None,
                         labels: list[str] | None = None) -> dict:
     """Zero-shot accuracy and macro-F1 of a run on labelled recordings (any rate, units, gravity)."""
@@ -190,6 +194,7 @@ def evaluate_recordings(run_dir: Path, data_path: Path, out_dir: Path | None = N
         f"# Zero-shot evaluation of {Path(run_dir).name} on {Path(data_path).name}\n\n"
         f"{result.n} windows at {recordings.rate_hz:g} Hz, units {recordings.acc_unit} / {recordings.gyro_unit}, "
         f"gravity {recordings.gravity}; {len(labels)} labels.\n\n"
+        + (_GRAVITY_REMOVED_NOTE if recordings.gravity == "removed" else "") +
         f"- accuracy: **{result.accuracy:.3f}**\n- macro-F1: **{result.macro_f1:.3f}**\n\n"
         f"| label | F1 |\n|---|---|\n{rows}\n\n![confusion](confusion.png)\n")
     summary["report"] = str(out_dir / "report.md")

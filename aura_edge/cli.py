@@ -121,7 +121,7 @@ def eval_(run_dir: str, data: str | None, labels: str | None, out: str | None) -
 
 @main.command()
 @click.option("--out", default="runs", show_default=True, type=click.Path(file_okay=False))
-@click.option("--epochs", default="1,0.5", show_default=True, help="Epochs per stage for the short training run.")
+@click.option("--epochs", default="1.25", show_default=True, help="Stage-1 epochs of the short training run.")
 @_friendly_errors
 def demo(out: str, epochs: str) -> None:
     """The whole pipeline on the built-in corpus in under 5 minutes on 2 CPU cores: a short

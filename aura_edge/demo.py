@@ -14,10 +14,10 @@ def run_demo(out: Path, epochs: str) -> Path:
     from aura_edge.train.loop import TrainConfig, train
 
     start = time.monotonic()
-    click.secho("1/4 training SENvT-SS on the synthetic corpus (a short run; `aura-edge train` trains longer "
-                "and adds the RNN baseline)", bold=True)
+    click.secho("1/4 training SENvT-SS on the synthetic corpus: a short stage-1 run (`aura-edge train` runs "
+                "both stages for longer, about 8 minutes, and adds the RNN baseline)", bold=True)
     # No baseline here: the whole demo has to fit in 5 minutes on two CPU cores.
-    config = TrainConfig(epochs=epochs, out=str(out), name=f"demo-{time.strftime('%Y%m%d-%H%M%S')}",
+    config = TrainConfig(epochs=epochs, stages="1", out=str(out), name=f"demo-{time.strftime('%Y%m%d-%H%M%S')}",
                          baseline=False)
     run_dir = train(config)
     click.secho("2/4 evaluating on held-out simulated subjects", bold=True)

@@ -78,7 +78,9 @@ def quantize_dynamic_int8(fp32_path: Path, out_path: Path, num_heads: int = 0,
 class _WindowReader:
     """ORT CalibrationDataReader over (N, 6, 1000) windows, in batches (one augmented run each)."""
 
-    def __init__(self, input_name: str, windows: np.ndarray, batch_size: int = 32):
+    def __init__(self, input_name: str, windows: np.ndarray, max_batch: int = 32):
+        # Equal batches only: ORT's calibrators stack the per-batch outputs and fail on a short last one.
+        batch_size = max(b for b in range(1, max_batch + 1) if len(windows) % b == 0)
         self._batches = iter([{input_name: np.ascontiguousarray(windows[s:s + batch_size])}
                               for s in range(0, len(windows), batch_size)])
 

@@ -80,3 +80,16 @@ def test_unknown_encoder_names_are_config_errors():
         imu_encoder_config("lstm", "SS", 384)
     with pytest.raises(ConfigError, match="unknown encoder family"):
         build_encoder({"family": "resnet"})
+
+
+@pytest.mark.parametrize("residual", [True, False])
+def test_computing_only_the_cls_token_in_the_last_block_is_exact(residual):
+    torch.manual_seed(0)
+    model = SENvT(SENvTConfig(residual=residual)).eval()
+    x = torch.randn(3, 6, 1000) * 4
+    encoder = model.encoder
+    tokens = model.patch_norm(model.patch_embed(x / model.input_scale).transpose(1, 2))
+    full = torch.cat([encoder.cls.expand(3, -1, -1), tokens], dim=1) + encoder.pos
+    for block in encoder.blocks:  # every token through every block, as a plain ViT does
+        full = block(full)
+    assert torch.allclose(encoder(tokens), encoder.norm(full)[:, 0], atol=1e-5)

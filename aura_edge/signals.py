@@ -25,6 +25,13 @@ GYRO_UNITS = {"rad/s": 1.0, "deg/s": np.pi / 180.0}
 GRAVITY_CONVENTIONS = ("included", "removed")
 
 
+def input_contract(embedding_dim: int) -> dict:
+    """What a trained encoder expects and returns; carried by runs, bundles and ONNX metadata."""
+    return {"rate_hz": MODEL_RATE_HZ, "window_s": WINDOW_S, "window_samples": WINDOW_SAMPLES,
+            "channels": list(CHANNELS), "acc_unit": "m/s2", "gyro_unit": "rad/s", "gravity": "included",
+            "layout": "(batch, 6, window_samples) float32", "embedding_dim": embedding_dim}
+
+
 def check_finite(imu: np.ndarray, what: str = "IMU data") -> None:
     """Refuse NaN/inf with the position of the first bad value."""
     bad = ~np.isfinite(imu)

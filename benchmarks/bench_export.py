@@ -69,25 +69,13 @@ def _random_run(path: Path) -> Path:
     """A run directory holding an untrained SENvT-SS, calibrated and evaluated on the synthetic corpus."""
     import torch
 
-    from aura_edge.evaluate import PROMPT_TEMPLATES
     from aura_edge.models import build_encoder, imu_encoder_config
-    from aura_edge.signals import CHANNELS, MODEL_RATE_HZ, WINDOW_S, WINDOW_SAMPLES
     from aura_edge.train import checkpoint as ckpt
     from aura_edge.train.data import load_corpus
 
-    path.mkdir(parents=True)
     torch.manual_seed(0)
     encoder = build_encoder(imu_encoder_config("senvt", "SS", 384)).eval()
-    ckpt.save_tensors_atomic(path / "model.safetensors", ckpt.module_tensors({"imu": encoder}))
-    ckpt.write_json_atomic(path / "config.json", {
-        "imu_encoder": encoder.config.to_dict(), "mocap_encoder": None, "text_encoder": "minilm",
-        "input_contract": {"rate_hz": MODEL_RATE_HZ, "window_s": WINDOW_S, "window_samples": WINDOW_SAMPLES,
-                           "channels": list(CHANNELS), "acc_unit": "m/s2", "gyro_unit": "rad/s",
-                           "gravity": "included", "layout": "(batch, 6, window_samples) float32",
-                           "embedding_dim": 384},
-        "labels": load_corpus("synth")["train"].labels, "prompt_templates": list(PROMPT_TEMPLATES),
-        "train": {"data": "synth", "text_encoder": "minilm"}})
-    return path
+    return ckpt.save_untrained_run(path, encoder, load_corpus("synth")["train"].labels, "synth")
 
 
 def measure(run_dir: Path, bundle: Path, args, torch) -> dict:

@@ -31,9 +31,7 @@ def make_tiny_run(root: Path) -> Path:
     """A run directory as training writes it, with random SENvT-SS weights and the tiny corpus."""
     from conftest import TINY_LABELS, make_tiny_windows
 
-    from aura_edge.evaluate import PROMPT_TEMPLATES
     from aura_edge.models import build_encoder, imu_encoder_config
-    from aura_edge.signals import CHANNELS, MODEL_RATE_HZ, WINDOW_S, WINDOW_SAMPLES
     from aura_edge.train import checkpoint as ckpt
 
     corpus, run = root / "corpus", root / "run"
@@ -43,16 +41,7 @@ def make_tiny_run(root: Path) -> Path:
         make_tiny_windows(subjects, seed=seed).save(corpus / f"{split}.npz")
     torch.manual_seed(0)
     encoder = build_encoder(imu_encoder_config("senvt", "SS", 384)).eval()
-    ckpt.save_tensors_atomic(run / "model.safetensors", ckpt.module_tensors({"imu": encoder}))
-    ckpt.write_json_atomic(run / "config.json", {
-        "imu_encoder": encoder.config.to_dict(), "mocap_encoder": None, "text_encoder": "minilm",
-        "input_contract": {"rate_hz": MODEL_RATE_HZ, "window_s": WINDOW_S, "window_samples": WINDOW_SAMPLES,
-                           "channels": list(CHANNELS), "acc_unit": "m/s2", "gyro_unit": "rad/s",
-                           "gravity": "included", "layout": "(batch, 6, window_samples) float32",
-                           "embedding_dim": 384},
-        "labels": list(TINY_LABELS), "prompt_templates": list(PROMPT_TEMPLATES),
-        "train": {"data": str(corpus), "text_encoder": "minilm"}})
-    return run
+    return ckpt.save_untrained_run(run, encoder, list(TINY_LABELS), str(corpus))
 
 
 def build_tiny_bundle(tmp_path_factory) -> tuple[Path, Path]:

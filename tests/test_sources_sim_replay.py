@@ -27,14 +27,6 @@ def stub_simulate(activities, seconds_each, placement="wrist", rate_hz=200.0, se
     return t, imu, [(i * seconds_each, a) for i, a in enumerate(activities)]
 
 
-def synth_available() -> bool:
-    try:
-        from aura_edge.synth import simulate_recording  # noqa: F401
-    except Exception:  # written in parallel: any import failure means "not there yet"
-        return False
-    return True
-
-
 def drain(source) -> list[SampleBatch]:
     batches = list(source)
     source.close()
@@ -104,7 +96,6 @@ def test_sim_fault_injection_needs_a_wire():
         SimSource("walking", corrupt=0.1, simulate=stub_simulate)
 
 
-@pytest.mark.skipif(not synth_available(), reason="aura_edge.synth.simulate_recording is not importable yet")
 def test_sim_with_the_real_synthetic_corpus_fills_a_valid_window():
     source = open_source("sim://walking,sitting?speed=0&seconds_each=3&format=frames")
     buffer = RingBuffer()

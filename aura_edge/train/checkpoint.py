@@ -120,3 +120,19 @@ def load_run(run_dir: Path | str, weights: str = WEIGHTS_FILE) -> LoadedRun:
 
 def _unwrap(module: nn.Module) -> nn.Module:
     return module.module if hasattr(module, "module") else module
+
+
+def save_untrained_run(path: Path, encoder: nn.Module, labels: list[str], data: str,
+                       text_encoder: str = "minilm") -> Path:
+    """A run directory around an encoder that was never trained (benchmarks and tests of export)."""
+    from aura_edge.evaluate import PROMPT_TEMPLATES
+    from aura_edge.signals import input_contract
+
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    save_tensors_atomic(path / WEIGHTS_FILE, module_tensors({"imu": encoder}))
+    write_json_atomic(path / CONFIG_FILE, {
+        "imu_encoder": encoder.config.to_dict(), "mocap_encoder": None, "text_encoder": text_encoder,
+        "input_contract": input_contract(encoder.config.embed_dim), "labels": list(labels),
+        "prompt_templates": list(PROMPT_TEMPLATES), "train": {"data": data, "text_encoder": text_encoder}})
+    return path

@@ -132,17 +132,14 @@ def _train_one(config: TrainConfig, world: dist_utils.World, link_latest: bool =
 def _run_config(config, encoders, text_encoder, corpus, plan) -> dict:
     from aura_edge import __version__
     from aura_edge.evaluate import PROMPT_TEMPLATES
-    from aura_edge.signals import CHANNELS, MODEL_RATE_HZ, WINDOW_S, WINDOW_SAMPLES
+    from aura_edge.signals import input_contract
 
     return {
         "aura_edge_version": __version__,
         "imu_encoder": encoders["imu"].config.to_dict(),
         "mocap_encoder": encoders["mocap"].config.to_dict() if "mocap" in encoders else None,
         "text_encoder": text_encoder.id,
-        "input_contract": {"rate_hz": MODEL_RATE_HZ, "window_s": WINDOW_S, "window_samples": WINDOW_SAMPLES,
-                           "channels": list(CHANNELS), "acc_unit": "m/s2", "gyro_unit": "rad/s",
-                           "gravity": "included", "layout": "(batch, 6, window_samples) float32",
-                           "embedding_dim": text_encoder.dim},
+        "input_contract": input_contract(text_encoder.dim),
         "labels": corpus["train"].labels,
         "prompt_templates": list(PROMPT_TEMPLATES),
         "plan": [s.describe() for s in plan],

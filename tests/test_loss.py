@@ -52,7 +52,7 @@ def test_perfectly_aligned_pairs_give_lower_loss_than_shuffled():
 def test_temperature_is_learned_by_the_optimizer_and_clamped():
     loss_fn = ContrastiveLoss(["imu-text"])
     optimizer = torch.optim.SGD(loss_fn.parameters(), lr=1.0)
-    before = float(loss_fn.logit_scale["imu-text"])
+    before = float(loss_fn.logit_scale["imu-text"].detach())
     a, b = unit(8, 16, 5), unit(8, 16, 6)
     loss, parts = loss_fn({"imu": a, "text": b}, ["imu-text"])
     loss.backward()

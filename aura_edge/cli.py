@@ -99,12 +99,14 @@ def train(**options) -> None:
 @click.option("--run", "run_dir", default="runs/latest", show_default=True, type=click.Path(file_okay=False),
               help="Run directory to evaluate.")
 @click.option("--data", default=None,
-              help="Labelled recordings (.npz with imu, rate_hz, label[, units, gravity]); default: the run's "
-                   "held-out synthetic test subjects.")
+              help="Labelled recordings: an .npz with imu, rate_hz, label[, units, gravity], or a PAMAP2_Dataset "
+                   "directory; default: the run's held-out synthetic test subjects.")
+@click.option("--placement", type=click.Choice(["hand", "chest", "ankle"]), default="hand", show_default=True,
+              help="Which PAMAP2 sensor to evaluate (PAMAP2 only).")
 @click.option("--labels", default=None, help="Comma-separated label set for zero-shot (default: labels in the data).")
 @click.option("--out", default=None, type=click.Path(file_okay=False), help="Where to write the evaluation report.")
 @_friendly_errors
-def eval_(run_dir: str, data: str | None, labels: str | None, out: str | None) -> None:
+def eval_(run_dir: str, data: str | None, placement: str, labels: str | None, out: str | None) -> None:
     """Zero-shot classification (accuracy, macro-F1, confusion matrix) and retrieval (R@k, MRR)."""
     from aura_edge.report import evaluate_recordings, write_run_report
 
@@ -113,7 +115,7 @@ def eval_(run_dir: str, data: str | None, labels: str | None, out: str | None) -
         write_run_report(Path(run_dir))
         _print_report_summary(Path(run_dir))
         return
-    summary = evaluate_recordings(Path(run_dir), Path(data), Path(out) if out else None, label_list)
+    summary = evaluate_recordings(Path(run_dir), Path(data), Path(out) if out else None, label_list, placement)
     click.echo(f"{summary['n']} windows, {summary['classes']} labels: zero-shot accuracy "
                f"{summary['accuracy']:.3f}, macro-F1 {summary['macro_f1']:.3f}")
     click.echo(f"report: {summary['report']}")

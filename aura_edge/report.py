@@ -168,13 +168,13 @@ _GRAVITY_REMOVED_NOTE = ("Note: these recordings have gravity removed, while thi
 
 
 def evaluate_recordings(run_dir: Path, data_path: Path, out_dir: Path | None = None,
-                        labels: list[str] | None = None) -> dict:
+                        labels: list[str] | None = None, placement: str = "hand") -> dict:
     """Zero-shot accuracy and macro-F1 of a run on labelled recordings (any rate, units, gravity)."""
-    from aura_edge.data.recordings import load_labelled_recordings
+    from aura_edge.data.recordings import load_labelled
     from aura_edge.train.loop import embed_imu
 
     run = load_run(run_dir)
-    recordings = load_labelled_recordings(data_path)
+    recordings = load_labelled(data_path, placement)
     labels = labels or recordings.labels
     text_encoder = load_text_encoder(_encoder_spec(run.config))
     bank = build_label_bank(text_encoder, labels, run.config.get("prompt_templates") or None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -43,3 +45,14 @@ def tiny_corpus_dir(tmp_path):
     make_tiny_windows(range(4, 5), seed=2).save(root / "val.npz")
     make_tiny_windows(range(5, 6), seed=3).save(root / "test.npz")
     return root
+
+
+def read_samples(source, want: int, timeout_s: float = 5.0, poll_s: float = 0.05) -> list:
+    """Batches read from a live source until `want` samples arrived or `timeout_s` passed."""
+    batches, got, deadline = [], 0, time.monotonic() + timeout_s
+    while got < want and time.monotonic() < deadline:
+        batch = source.read(timeout_s=poll_s)
+        if batch is not None:
+            batches.append(batch)
+            got += len(batch)
+    return batches

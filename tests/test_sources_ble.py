@@ -15,6 +15,7 @@ from aura_edge.errors import DeviceError
 from aura_edge.firmware_bridge import PackedSampleDecoder, encode_frame
 from aura_edge.firmware_bridge.ble_source import DEFAULT_CHAR_UUID
 from aura_edge.firmware_bridge.sources import BleSource
+from conftest import read_samples
 
 
 def frame(seq: int) -> bytes:
@@ -67,16 +68,6 @@ def fake_factory(plans: list):
     return factory, clients
 
 
-def read_until(source, samples: int, timeout_s: float = 5.0):
-    batches, got, deadline = [], 0, time.monotonic() + timeout_s
-    while got < samples and time.monotonic() < deadline:
-        batch = source.read(timeout_s=0.05)
-        if batch is not None:
-            batches.append(batch)
-            got += len(batch)
-    return batches
-
-
 def test_frames_split_over_notifications_reconnect_and_count_the_gap():
     first = notifications(b"\x00" + b"".join(frame(k) for k in range(10)))
     second = notifications(b"\x00" + b"".join(frame(k) for k in range(12, 20)))
@@ -85,7 +76,7 @@ def test_frames_split_over_notifications_reconnect_and_count_the_gap():
     decoded_in = set()
     feed = source._link.feed
     source._link.feed = lambda data, t: decoded_in.add(threading.get_ident()) or feed(data, t)
-    batches = read_until(source, 18 * 8)
+    batches = read_samples(source, 18 * 8)
     stats = source.stats
     source.close()
     values = np.concatenate([b.samples[:, 0] for b in batches]) / 0.01
@@ -106,7 +97,7 @@ def test_a_full_queue_counts_overflow_instead_of_blocking_the_ble_stack():
     while source.stats.overflow < 46 and time.monotonic() < deadline:
         time.sleep(0.01)
     assert source.stats.overflow == 46
-    assert sum(len(b) for b in read_until(source, 4, timeout_s=1.0)) == 4
+    assert sum(len(b) for b in read_samples(source, 4, timeout_s=1.0)) == 4
     source.close()
 
 
@@ -115,7 +106,7 @@ def test_int16_payloads_are_scaled_and_host_timestamped_at_the_given_rate():
     factory, _ = fake_factory([([payload] * 5, "stay")])
     source = BleSource("X", client_factory=factory, payload="int16", acc_lsb=1 / 1000, gyro_lsb=1 / 100,
                        acc_unit="g", gyro_unit="deg/s", rate_hz=50.0)
-    batches = read_until(source, 20)
+    batches = read_samples(source, 20)
     source.close()
     samples = np.concatenate([b.samples for b in batches])
     np.testing.assert_allclose(samples[0], [9.80665, 0, -9.80665, np.pi / 180, 0, -np.pi / 180], rtol=1e-6)

@@ -15,6 +15,7 @@ from aura_edge.errors import ConfigError, DeviceError
 from aura_edge.firmware_bridge import encode_frame, open_source
 from aura_edge.firmware_bridge.sources import SerialSource
 from aura_edge.signals import GRAVITY_MS2
+from conftest import read_samples
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs POSIX pseudo-terminals")
 
@@ -46,16 +47,6 @@ class PtyDevice:
     def unplug(self) -> None:
         os.close(self.master)
         os.close(self.slave)
-
-
-def read_samples(source, want: int, timeout_s: float = 5.0):
-    batches, got, deadline = [], 0, time.monotonic() + timeout_s
-    while got < want and time.monotonic() < deadline:
-        batch = source.read(timeout_s=0.1)
-        if batch is not None:
-            batches.append(batch)
-            got += len(batch)
-    return batches
 
 
 def frame(seq: int, t_us: int, value: int = 0, boot: bool = False) -> bytes:

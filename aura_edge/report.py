@@ -43,7 +43,9 @@ def evaluate_run(run: LoadedRun, windows: WindowSet, text_encoder=None, labels: 
     from aura_edge.train.loop import embed_imu
 
     text_encoder = text_encoder or load_text_encoder(_encoder_spec(run.config))
-    labels = labels or windows.labels
+    # Candidates: every activity the run was trained on plus any new one in the data, so a test
+    # split that happens to hold few activities is still scored against the full label set.
+    labels = labels or list(dict.fromkeys([*run.config.get("labels", []), *windows.labels]))
     bank = build_label_bank(text_encoder, labels, run.config.get("prompt_templates") or None)
     emb = embed_imu(run.imu_encoder, windows.imu)
     result = zero_shot(emb, windows.label, labels, bank)

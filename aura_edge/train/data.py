@@ -24,7 +24,8 @@ SPLITS = ("train", "val", "test")
 
 @functools.lru_cache(maxsize=2)
 def load_corpus(data: str, synth_seed: int = 0) -> dict[str, WindowSet]:
-    """'synth' builds the built-in corpus; a directory must hold train.npz, val.npz, test.npz.
+    """'synth' builds the built-in corpus; a directory is an Ego-Exo4D root or holds train.npz,
+    val.npz and test.npz.
 
     Cached in-process: the main run, its baseline and the report share one build.
     """
@@ -34,7 +35,12 @@ def load_corpus(data: str, synth_seed: int = 0) -> dict[str, WindowSet]:
         return build_corpus(SynthConfig(seed=synth_seed), progress=True)
     root = Path(data)
     if not root.is_dir():
-        raise ConfigError(f"--data {data!r} is neither 'synth' nor a directory of train/val/test .npz windows")
+        raise ConfigError(f"--data {data!r} is neither 'synth' nor a directory (Ego-Exo4D root, or "
+                          "train/val/test .npz windows)")
+    from aura_edge.data.egoexo4d import is_egoexo4d_root, load_egoexo4d
+
+    if is_egoexo4d_root(root):
+        return load_egoexo4d(root)
     missing = [s for s in SPLITS if not (root / f"{s}.npz").is_file()]
     if missing:
         raise DataError(f"{root} lacks {', '.join(f'{s}.npz' for s in missing)}; each split is a WindowSet "

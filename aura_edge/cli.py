@@ -250,8 +250,8 @@ def _source_flags(func):
 @click.option("--hop", "hop_s", type=float, default=0.5, show_default=True, help="Seconds between labels.")
 @click.option("--smoothing", type=click.Choice(["ema", "majority", "none"]), default="ema", show_default=True)
 @click.option("--unknown-below", type=float, default=None,
-              help="Smoothed cosine under which the output is 'unknown' (default 0.2; the scale depends on "
-                   "the model, so tune it on your own recordings).")
+              help="Smoothed cosine under which the output is 'unknown' (default: the value measured for the "
+                   "model at export, else 0.2; tune it on your own recordings).")
 @click.option("--switch-hops", type=int, default=2, show_default=True,
               help="Hops a new label must lead in a row before it replaces the shown one.")
 @click.option("--top-k", type=int, default=3, show_default=True, help="Scores shown per source.")

@@ -10,6 +10,7 @@ imported on this path; a device that only streams never needs torch.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import logging
 import signal
@@ -221,7 +222,7 @@ def stream(config: StreamConfig, sink=None, say: Callable[[str], None] | None = 
     say = say or log.info
     started = time.monotonic()
     bundle = load_bundle(find_bundle(config.bundle), prefer=config.variant, threads=config.threads)
-    recognizer = Recognizer.from_bundle(bundle, smoothing=config.smoothing_config, hop_s=config.hop_s)
+    recognizer = Recognizer.from_bundle(bundle, smoothing=_smoothing_for(bundle, config), hop_s=config.hop_s)
     sink = sink or make_sink(config)
     if sources is None:
         if not config.sources:
@@ -329,6 +330,14 @@ def record_session(config: RecordConfig):
 # --- the demo's last step ------------------------------------------------------------------------
 
 DEMO_ACTIVITIES = ("walking", "running", "jumping")
+
+
+def _smoothing_for(bundle, config: StreamConfig) -> SmoothingConfig:
+    """--unknown-below when given, else the threshold measured for this model at export."""
+    measured = bundle.manifest.get("metrics", {}).get("int8_vs_fp32", {}).get("unknown_below")
+    if config.unknown_below is not None or measured is None:
+        return config.smoothing_config
+    return dataclasses.replace(config.smoothing_config, unknown_below=measured)
 
 
 def demo_stream(bundle_dir: Path, seconds: float = 20.0, say: Callable[[str], None] = print) -> StreamSummary:

@@ -65,8 +65,7 @@ def evaluate_run(run: LoadedRun, windows: WindowSet, text_encoder=None, labels: 
 
 def _encoder_spec(config: dict) -> str:
     """The --text-encoder value that rebuilds a run's text encoder."""
-    spec = config["train"].get("text_encoder", "minilm")
-    return spec
+    return config["train"].get("text_encoder", "minilm")
 
 
 def write_run_report(run_dir: Path, windows: WindowSet | None = None) -> dict:

@@ -1,10 +1,11 @@
 """PyTorch IMU encoder -> FP32 ONNX with a dynamic batch axis, checked against PyTorch.
 
-The exporter is torch.export in strict mode with a batch-2 example: the non-strict and the
-TorchScript exporters both turn ``len(tokens)`` in the Transformer into a constant batch size
-(measured: ORT then fails at batch 1, 3 and 8). A batch-1 example would also be specialised
-(torch.export's 0/1 rule). The TorchScript exporter stays as a fallback for encoders that
-torch.export cannot trace; whichever is used must pass the parity check at several batch sizes.
+The exporter is torch.export in strict mode with a batch-2 example (a batch-1 example would be
+specialised by torch.export's 0/1 rule). The models read the batch as ``tensor.shape[0]``: an
+earlier ``len(tokens)`` made the non-strict and TorchScript exporters bake in a constant batch
+size (ORT then failed at batch 1, 3 and 8). The TorchScript exporter stays as a fallback for
+encoders that torch.export cannot trace; whichever is used must pass the parity check at several
+batch sizes.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import torch
 
 from aura_edge.errors import WeightsError
 from aura_edge.runtime.bundle import CONTRACT_METADATA_KEY
+from aura_edge.runtime.engine import OnnxEngine
 
 log = logging.getLogger(__name__)
 
@@ -87,20 +89,10 @@ def check_onnx(path: Path) -> None:
             raise WeightsError(f"{path.name}: {value.name} has a fixed batch size; the export is broken")
 
 
-def ort_session(path: Path, threads: int = 1):
-    import onnxruntime as ort
-
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-
-
-def embed_onnx(path_or_session, windows: np.ndarray, batch_size: int = 64) -> np.ndarray:
-    session = ort_session(path_or_session, threads=0) if isinstance(path_or_session, (str, Path)) else path_or_session
-    name = session.get_inputs()[0].name
-    return np.concatenate([session.run(None, {name: np.ascontiguousarray(windows[s:s + batch_size])})[0]
-                           for s in range(0, len(windows), batch_size)])
+def embed_onnx(path_or_engine, windows: np.ndarray, batch_size: int = 64) -> np.ndarray:
+    """(N, 6, 1000) windows through an ONNX model in batches; a path opens it on all cores."""
+    engine = OnnxEngine(path_or_engine, threads=0) if isinstance(path_or_engine, (str, Path)) else path_or_engine
+    return np.concatenate([engine.embed(windows[s:s + batch_size]) for s in range(0, len(windows), batch_size)])
 
 
 @torch.no_grad()
@@ -116,11 +108,11 @@ def parity(encoder: torch.nn.Module, path: Path, windows: np.ndarray | None = No
     """
     if windows is None:
         windows = random_windows(max(batch_sizes))
-    session = ort_session(path, threads=0)
+    engine = OnnxEngine(path, threads=0)
     max_err, min_cos = 0.0, 1.0
     for b in batch_sizes:
         x = windows[:b]
-        ref, out = embed_torch(encoder, x), embed_onnx(session, x)
+        ref, out = embed_torch(encoder, x), embed_onnx(engine, x)
         if out.shape != ref.shape:
             raise WeightsError(f"{path.name} returns {out.shape} for batch {b}, PyTorch {ref.shape}")
         max_err = max(max_err, float(np.abs(out - ref).max()))

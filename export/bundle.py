@@ -92,6 +92,11 @@ class ExportJob:
         keep = np.random.default_rng(1).permutation(len(split))[:HELD_OUT_WINDOWS]
         return split.subset(np.sort(keep))
 
+    @functools.cached_property
+    def held_out_fp32(self) -> np.ndarray:
+        """FP32 ONNX embeddings of the held-out windows: the reference for every INT8 variant."""
+        return onnx_export.embed_onnx(self.path("fp32"), self.held_out.imu)
+
 
 def export_bundle(config: ExportConfig, progress: Callable[[str], None] | None = None) -> Path:
     """Export the run in `config` as a bundle; returns the bundle directory."""
@@ -218,7 +223,7 @@ def _fidelity(job: ExportJob, path: Path) -> dict:
     from aura_edge.evaluate import zero_shot
 
     windows = job.held_out
-    ref = onnx_export.embed_onnx(job.path("fp32"), windows.imu)
+    ref = job.held_out_fp32
     out = onnx_export.embed_onnx(path, windows.imu)
     cos = onnx_export.cosine(out, ref)
     labels, bank = read_label_bank(job.dir / LABELS_FILE)[:2]

@@ -1,11 +1,13 @@
 """The 'unknown' cut-off is measured per model at export and used by the runtime by default."""
 
-from types import SimpleNamespace
+from pathlib import Path
 
 import numpy as np
 
 from aura_edge.export.bundle import unknown_threshold
-from aura_edge.runtime.stream import StreamConfig, _smoothing_for
+from aura_edge.runtime.bundle import Bundle
+from aura_edge.runtime.recognizer import DEFAULT_UNKNOWN_BELOW, Recognizer, SmoothingConfig
+from aura_edge.runtime.stream import StreamConfig
 
 
 def test_threshold_is_the_lowest_per_activity_percentile_of_correct_top1_scores():
@@ -25,9 +27,13 @@ def test_threshold_is_the_lowest_per_activity_percentile_of_correct_top1_scores(
     assert unknown_threshold(emb[:4], truth[:4], ["a", "b", "c"], bank) is None
 
 
-def test_stream_uses_the_measured_threshold_unless_the_flag_is_given():
-    bundle = SimpleNamespace(manifest={"metrics": {"int8_vs_fp32": {"unknown_below": 0.31}}})
-    assert _smoothing_for(bundle, StreamConfig(["sim://walking"])).unknown_below == 0.31
-    assert _smoothing_for(bundle, StreamConfig(["sim://walking"], unknown_below=0.1)).unknown_below == 0.1
-    old_bundle = SimpleNamespace(manifest={"metrics": {}})
-    assert _smoothing_for(old_bundle, StreamConfig(["sim://walking"])).unknown_below == 0.2
+def test_recognizer_uses_the_measured_threshold_unless_one_is_given():
+    def bundle(metrics):
+        return Bundle(Path("b"), {"metrics": metrics}, "int8", engine=None, labels=["a", "b"],
+                      label_bank=np.eye(2, dtype=np.float32))
+
+    measured = bundle({"int8_vs_fp32": {"unknown_below": 0.31}})
+    assert Recognizer.from_bundle(measured).smoothing.unknown_below == 0.31
+    assert Recognizer.from_bundle(measured, smoothing=SmoothingConfig(unknown_below=0.1)).smoothing.unknown_below == 0.1
+    assert Recognizer.from_bundle(bundle({})).smoothing.unknown_below == DEFAULT_UNKNOWN_BELOW
+    assert StreamConfig(["sim://walking"]).smoothing_config.unknown_below is None  # left to the bundle

@@ -68,6 +68,11 @@ class Bundle:
     def embedding_dim(self) -> int:
         return int(self.label_bank.shape[1])
 
+    @property
+    def unknown_below(self) -> float | None:
+        """The 'unknown' cut-off measured for this model at export (None for older bundles)."""
+        return self.manifest.get("metrics", {}).get("int8_vs_fp32", {}).get("unknown_below")
+
     def embed(self, windows: np.ndarray) -> np.ndarray:
         return self.engine.embed(windows)
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import time
 from collections import Counter, deque
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Protocol
 
 import numpy as np
@@ -28,6 +28,7 @@ from aura_edge.runtime.ring_buffer import RingBuffer
 from aura_edge.signals import MODEL_RATE_HZ, WINDOW_S
 
 UNKNOWN = "unknown"
+DEFAULT_UNKNOWN_BELOW = 0.2  # cosine; used when neither the caller nor the bundle gives a threshold
 SMOOTHING_METHODS = ("ema", "majority", "none")
 LINK_COUNTERS = ("samples", "corrupt", "dropped", "resets", "disconnects", "overflow")
 
@@ -42,7 +43,8 @@ class SmoothingConfig:
     method: str = "ema"           # "ema" | "majority" | "none"
     ema_alpha: float = 0.5        # weight of the newest hop's scores in the EMA
     majority_hops: int = 5        # hops that vote in "majority"
-    unknown_below: float = 0.2    # smoothed cosine under which the output is "unknown" (per model: tune it)
+    unknown_below: float | None = None  # smoothed cosine under which the output is "unknown"; None: the
+                                        # value measured at export (Recognizer.from_bundle), else 0.2
     switch_hops: int = 2          # hops a new label must lead in a row before it is shown
     switch_margin: float = 0.02   # ... by at least this much cosine over the shown one
     top_k: int = 3                # scores reported per hop
@@ -55,9 +57,15 @@ class SmoothingConfig:
         if self.majority_hops < 1 or self.switch_hops < 1 or self.top_k < 1:
             raise ConfigError(f"majority_hops, switch_hops and top_k must be >= 1, got {self.majority_hops}, "
                               f"{self.switch_hops}, {self.top_k}")
-        if not -1 <= self.unknown_below <= 1 or self.switch_margin < 0:
+        if (self.unknown_below is not None and not -1 <= self.unknown_below <= 1) or self.switch_margin < 0:
             raise ConfigError(f"unknown_below is a cosine in [-1, 1] and switch_margin >= 0, got "
                               f"{self.unknown_below}, {self.switch_margin}")
+
+    def with_threshold(self, measured: float | None = None) -> "SmoothingConfig":
+        """unknown_below filled in: as given, else the value measured for the model, else the default."""
+        if self.unknown_below is not None:
+            return self
+        return replace(self, unknown_below=DEFAULT_UNKNOWN_BELOW if measured is None else measured)
 
 
 @dataclass(frozen=True)
@@ -73,7 +81,7 @@ class LabelSmoother:
     """One source's label state: smoothed scores, the shown label, and the challenger's streak."""
 
     def __init__(self, labels: list[str], config: SmoothingConfig) -> None:
-        self.labels, self.config = list(labels), config
+        self.labels, self.config = list(labels), config.with_threshold()
         self.reset()
 
     def reset(self) -> None:
@@ -221,7 +229,7 @@ class Recognizer:
             raise ConfigError(f"max_batch must be >= 1, got {max_batch}")
         self.engine, self.labels = engine, list(labels)
         self._bank_t = np.ascontiguousarray(bank.T)  # (D, C): scoring is one matrix product
-        self.smoothing = smoothing or SmoothingConfig()
+        self.smoothing = (smoothing or SmoothingConfig()).with_threshold()
         self.hop_s, self.window_s, self.max_gap_s = hop_s, window_s, max_gap_s
         self.max_batch, self.stall_s, self.max_backlog_s = max_batch, stall_s, max_backlog_s
         self.clock = clock
@@ -230,9 +238,11 @@ class Recognizer:
         self.timings: deque[dict] = deque(maxlen=4096)  # per hop: seconds spent per stage
 
     @classmethod
-    def from_bundle(cls, bundle, **options) -> Recognizer:
-        """A recognizer over a loaded bundle's engine and label bank."""
-        return cls(bundle.engine, bundle.labels, bundle.label_bank, **options)
+    def from_bundle(cls, bundle, smoothing: SmoothingConfig | None = None, **options) -> Recognizer:
+        """A recognizer over a loaded bundle's engine and label bank; an unset 'unknown' threshold
+        becomes the one measured for this model at export."""
+        smoothing = (smoothing or SmoothingConfig()).with_threshold(bundle.unknown_below)
+        return cls(bundle.engine, bundle.labels, bundle.label_bank, smoothing=smoothing, **options)
 
     def add_source(self, source, name: str | None = None) -> Channel:
         name = name or getattr(source, "spec", None) or f"source{len(self.channels)}"

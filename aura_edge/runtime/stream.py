@@ -10,7 +10,6 @@ imported on this path; a device that only streams never needs torch.
 
 from __future__ import annotations
 
-import dataclasses
 import inspect
 import logging
 import signal
@@ -53,7 +52,7 @@ class StreamConfig:
     speed: float | None = None         # replay:// and sim:// playback speed
     hop_s: float = 0.5
     smoothing: str = "ema"
-    unknown_below: float | None = None  # default: SmoothingConfig's
+    unknown_below: float | None = None  # default: measured for the model at export, else 0.2
     switch_hops: int = SmoothingConfig.switch_hops
     top_k: int = 3
     json: bool = False                 # JSON lines on stdout instead of the console view
@@ -68,9 +67,8 @@ class StreamConfig:
             raise ConfigError(f"--duration must be positive seconds, got {self.duration_s}")
         if self.threads < 1:
             raise ConfigError(f"--threads must be >= 1, got {self.threads}")
-        threshold = {} if self.unknown_below is None else {"unknown_below": self.unknown_below}
         self.smoothing_config = SmoothingConfig(method=self.smoothing, switch_hops=self.switch_hops, top_k=self.top_k,
-                                                **threshold)
+                                                unknown_below=self.unknown_below)
 
 
 @dataclass
@@ -222,7 +220,7 @@ def stream(config: StreamConfig, sink=None, say: Callable[[str], None] | None = 
     say = say or log.info
     started = time.monotonic()
     bundle = load_bundle(find_bundle(config.bundle), prefer=config.variant, threads=config.threads)
-    recognizer = Recognizer.from_bundle(bundle, smoothing=_smoothing_for(bundle, config), hop_s=config.hop_s)
+    recognizer = Recognizer.from_bundle(bundle, smoothing=config.smoothing_config, hop_s=config.hop_s)
     sink = sink or make_sink(config)
     if sources is None:
         if not config.sources:
@@ -330,14 +328,6 @@ def record_session(config: RecordConfig):
 # --- the demo's last step ------------------------------------------------------------------------
 
 DEMO_ACTIVITIES = ("walking", "running", "jumping")
-
-
-def _smoothing_for(bundle, config: StreamConfig) -> SmoothingConfig:
-    """--unknown-below when given, else the threshold measured for this model at export."""
-    measured = bundle.manifest.get("metrics", {}).get("int8_vs_fp32", {}).get("unknown_below")
-    if config.unknown_below is not None or measured is None:
-        return config.smoothing_config
-    return dataclasses.replace(config.smoothing_config, unknown_below=measured)
 
 
 def demo_stream(bundle_dir: Path, seconds: float = 20.0, say: Callable[[str], None] = print) -> StreamSummary:

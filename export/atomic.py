@@ -101,21 +101,21 @@ def _fsync_tree(root: Path) -> None:
     """Flush the staged files to disk before the rename publishes them."""
     for path in root.rglob("*"):
         if path.is_file():
-            fd = os.open(path, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            _fsync(path)
     _fsync_dir(root)
 
 
 def _fsync_dir(path: Path) -> None:
     with contextlib.suppress(OSError):  # not every platform can open a directory
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        _fsync(path)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def link_or_copy(src: Path, dst: Path) -> None:

@@ -8,6 +8,7 @@ from aura_edge.signals import GRAVITY_MS2
 from aura_edge.synth import (
     ACTIVITIES,
     CAPTIONS,
+    HELD_OUT_PHRASINGS,
     PLACEMENTS,
     SynthConfig,
     build_corpus,
@@ -48,10 +49,11 @@ def test_splits_never_share_a_subject(small_corpus):
 
 def test_windows_have_the_model_shapes_dtypes_and_counts(small_corpus):
     train = small_corpus["train"]
-    n = 2 * len(ACTIVITIES) * len(PLACEMENTS) * 1
+    n = 2 * len(ACTIVITIES) * 1
     assert train.imu.shape == (n, 6, 1000) and train.imu.dtype == np.float32
     assert train.mocap.shape == (n, 50, 51) and train.mocap.dtype == np.float32
-    assert set(train.label) == set(ACTIVITIES) and set(train.placement) == set(PLACEMENTS)
+    assert set(train.label) == set(ACTIVITIES) and set(train.placement) <= set(PLACEMENTS)
+    assert len(set(train.placement)) >= 4   # one window per activity, placements drawn per person
     assert all(c in CAPTIONS[lab] for c, lab in zip(train.caption, train.label))
     assert train.frames is None
     assert np.isfinite(train.imu).all()
@@ -59,8 +61,8 @@ def test_windows_have_the_model_shapes_dtypes_and_counts(small_corpus):
 
 def test_default_config_gives_a_few_thousand_training_windows():
     c = SynthConfig()
-    n_train = c.subjects[0] * len(c.activities) * len(c.placements) * c.windows_per_activity
-    assert 3000 <= n_train <= 4000
+    n_train = c.subjects[0] * len(c.activities) * c.windows_per_activity
+    assert 3000 <= n_train <= 4500
 
 
 def test_mocap_windows_are_pelvis_centred(small_corpus):
@@ -127,7 +129,7 @@ def test_walking_moves_the_pelvis_forward_at_a_walking_speed():
         _, root = place_body(pose, subject, len(t))
         speed = np.linalg.norm(root[-1, :2] - root[0, :2]) / (t[-1] - t[0])
         assert 0.8 <= speed <= 2.0
-        assert 0.01 < root[:, 2].std() < 0.05          # the vertical bob of walking
+        assert 0.008 < root[:, 2].std() < 0.05         # the vertical bob of walking
 
 
 def test_forward_kinematics_of_the_rest_pose_is_an_upright_person():
@@ -141,10 +143,19 @@ def test_forward_kinematics_of_the_rest_pose_is_an_upright_person():
     assert raised[JOINT_INDEX["right_wrist"], 0] > 0.4    # arm straight ahead, in front of the body
 
 
-def test_every_activity_has_a_label_and_at_least_five_captions():
-    assert len(ACTIVITIES) >= 12 and len(set(ACTIVITIES)) == len(ACTIVITIES)
+def test_every_activity_has_captions_at_several_levels_of_detail():
+    assert len(ACTIVITIES) >= 30 and len(set(ACTIVITIES)) == len(ACTIVITIES)
     for label in ACTIVITIES:
-        assert len(set(CAPTIONS[label])) >= 5, label
+        words = [len(c.split()) for c in set(CAPTIONS[label])]
+        assert len(words) >= 8, label
+        assert min(words) <= 3 and max(words) >= 8, label   # terse labels and detailed descriptions
+
+
+def test_held_out_phrasings_never_occur_in_any_training_caption():
+    every_caption = [c.lower() for captions in CAPTIONS.values() for c in captions]
+    assert set(HELD_OUT_PHRASINGS) == set(ACTIVITIES)
+    for label, phrase in HELD_OUT_PHRASINGS.items():
+        assert phrase != label and not any(phrase.lower() in c for c in every_caption), (label, phrase)
 
 
 def test_simulate_recording_at_52_hz_has_the_right_length_and_segments():
@@ -163,8 +174,8 @@ def test_recording_transitions_have_no_jumps():
 def test_bad_config_values_are_refused_with_the_value_shown():
     with pytest.raises(ConfigError, match="flying"):
         SynthConfig(activities=("walking", "flying"))
-    with pytest.raises(ConfigError, match="ankle"):
-        SynthConfig(placements=("ankle",))
+    with pytest.raises(ConfigError, match="knee"):
+        SynthConfig(placements=("knee",))
     with pytest.raises(ConfigError, match="-1"):
         SynthConfig(windows_per_activity=-1)
     with pytest.raises(ConfigError, match=r"\(0, 1, 1\)"):

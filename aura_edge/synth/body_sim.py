@@ -13,7 +13,8 @@ from aura_edge.synth.activities import GENERATORS
 from aura_edge.synth.posture import Pose, Scene
 from aura_edge.synth.skeleton import JOINT_INDEX, Kinematics, forward_kinematics, planted_root
 from aura_edge.synth.subjects import Subject
-from aura_edge.synth.virtual_imu import apply_sensor_model, ideal_imu
+from aura_edge.synth.devices import DeviceSpace, draw_device, record
+from aura_edge.synth.virtual_imu import ideal_imu
 
 SIM_RATE_HZ = MODEL_RATE_HZ        # internal rate; trajectories are smooth, so 200 Hz differences are exact enough
 MARGIN_S = 0.25                     # simulated on both sides and cut, so derivatives have no edge effects
@@ -40,14 +41,22 @@ def place_body(pose: Pose, subject: Subject, n: int, heading: float = 0.0) -> tu
     return kin, root
 
 
-def imu_streams(kin: Kinematics, root: np.ndarray, subject: Subject, placements, rng: np.random.Generator,
-                margin: int) -> dict[str, np.ndarray]:
-    """Sensor readings (T − 2·margin, 6) float32 per placement from root-relative kinematics + root."""
+def ideal_streams(kin: Kinematics, root: np.ndarray, subject: Subject, placements,
+                  margin: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Error-free (imu (T − 2·margin, 6), gravity part (T − 2·margin, 3)) per placement."""
     out = {}
     for placement in placements:
-        clean = ideal_imu(kin, subject.mounts[placement], SIM_RATE_HZ, root)[margin:len(root) - margin]
-        out[placement] = apply_sensor_model(clean, subject.sensors[placement], rng, SIM_RATE_HZ)
+        imu, gravity = ideal_imu(kin, subject.mounts[placement], SIM_RATE_HZ, root, with_gravity=True)
+        out[placement] = (imu[margin:len(root) - margin], gravity[margin:len(root) - margin])
     return out
+
+
+def imu_streams(kin: Kinematics, root: np.ndarray, subject: Subject, placements, rng: np.random.Generator,
+                margin: int, devices: DeviceSpace = DeviceSpace()) -> dict[str, np.ndarray]:
+    """What aura-edge would receive, (T − 2·margin, 6) float32 canonical 200 Hz samples per
+    placement, each from a device drawn from ``devices``."""
+    return {placement: record(imu, gravity, subject.sensors[placement], draw_device(devices, rng), rng, SIM_RATE_HZ)
+            for placement, (imu, gravity) in ideal_streams(kin, root, subject, placements, margin).items()}
 
 
 def mocap_frames(joints: np.ndarray, step: int = MOCAP_STEP) -> np.ndarray:
@@ -62,7 +71,7 @@ def mocap_frames(joints: np.ndarray, step: int = MOCAP_STEP) -> np.ndarray:
 
 
 def simulate_episode(subject: Subject, activity: str, seconds: float, rng: np.random.Generator,
-                     placements) -> tuple[dict[str, np.ndarray], np.ndarray]:
+                     placements, devices: DeviceSpace = DeviceSpace()) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """One bout of one activity: ({placement: (T, 6) IMU at 200 Hz}, (T // 20, 17, 3) world joints at 10 FPS).
 
     Mocap frame j is the body at IMU sample 20·j. The scene faces a random heading.
@@ -72,6 +81,6 @@ def simulate_episode(subject: Subject, activity: str, seconds: float, rng: np.ra
     t = (np.arange(n) - margin) / SIM_RATE_HZ
     pose = generate_pose(subject, activity, t, rng)
     kin, root = place_body(pose, subject, n, heading=float(rng.uniform(0, 2 * np.pi)))
-    imu = imu_streams(kin, root, subject, placements, rng, margin)
+    imu = imu_streams(kin, root, subject, placements, rng, margin, devices)
     keep = slice(margin, n - margin, MOCAP_STEP)
     return imu, kin.joints[keep] + root[keep, None, :]

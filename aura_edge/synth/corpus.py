@@ -1,23 +1,24 @@
 """The built-in synthetic corpus: simulated subjects x activities -> train/val/test WindowSets.
 
 Every (subject, activity) pair is simulated as a few independent episodes (each with its own
-style draw: arm posture, stroke mix, speed ...). One episode gives windows for every placement:
-the placements' windows are staggered by a fraction of a window so that head and wrist windows
-of the same subject are not the same instant, and their mocap windows differ too.
+style draw: arm posture, stroke mix, speed ...). Each window is worn at one placement, cycling
+through the configured placements in a per-subject random order, so every placement is equally
+represented; each placement of an episode is recorded by its own device drawn from the
+config's device space (rate, filter, range, gravity convention ...; see devices.py).
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from aura_edge.data.windows import MOCAP_FRAMES, WindowSet
 from aura_edge.errors import ConfigError
-from aura_edge.signals import WINDOW_S, WINDOW_SAMPLES
+from aura_edge.signals import MAX_RATE_HZ, MIN_RATE_HZ, WINDOW_S, WINDOW_SAMPLES
 from aura_edge.synth.activities import ACTIVITIES, CAPTIONS
 from aura_edge.synth.body_sim import MOCAP_STEP, SIM_RATE_HZ, mocap_frames, simulate_episode
+from aura_edge.synth.devices import DeviceSpace
 from aura_edge.synth.frames import render_frames
 from aura_edge.synth.subjects import PLACEMENTS, make_subject, subject_rng
 
@@ -31,9 +32,12 @@ class SynthConfig:
 
     seed: int = 0
     subjects: tuple[int, int, int] = (24, 6, 6)   # train / val / test people
-    windows_per_activity: int = 6                 # per subject, per placement (default: 3744 train windows)
+    windows_per_activity: int = 5                 # per subject, each at one placement (default: 24 x 32 x 5 train)
     placements: tuple[str, ...] = PLACEMENTS
     activities: tuple[str, ...] = ACTIVITIES
+    rates_hz: tuple[float, float] = (MIN_RATE_HZ, MAX_RATE_HZ)   # device output rates drawn from this range
+    gravity_removed: float = 0.25                 # share of devices that report linear acceleration
+    episode_seed: int = 0                         # another value: new episodes of the same people
     with_frames: bool = False                     # stick figures for the CLIP video tower; memory:
     frames_per_window: int = 8                    #   N x 8 x 64 x 64 x 3 bytes (~550 MB for the
     frame_size: int = 64                          #   default corpus) and ~2 ms of drawing a window
@@ -50,6 +54,11 @@ class SynthConfig:
         _check_names("activities", self.activities, ACTIVITIES)
         _check_int("frames_per_window", self.frames_per_window, 1, MOCAP_FRAMES)
         _check_int("frame_size", self.frame_size, 16, 512)
+        _check_int("episode_seed", self.episode_seed, 0, 2**31)
+        self.devices()   # validates rates_hz and gravity_removed
+
+    def devices(self) -> DeviceSpace:
+        return DeviceSpace(tuple(map(float, self.rates_hz)), float(self.gravity_removed))
 
     def split_subjects(self) -> dict[str, range]:
         n_train, n_val, n_test = self.subjects
@@ -92,29 +101,26 @@ def build_corpus(config: SynthConfig = SynthConfig(), progress: bool = False) ->
 
 
 def _subject_activity_windows(config: SynthConfig, subject, activity: str) -> list[dict]:
-    """All windows of one subject doing one activity, for every configured placement."""
+    """All windows of one subject doing one activity, each at one of the configured placements."""
     # Keyed by the activity's global index so that choosing fewer activities changes nothing else.
-    rng = subject_rng(config.seed, subject.id, 1, ACTIVITIES.index(activity))
-    n_place = len(config.placements)
-    stagger = WINDOW_S / n_place
-    remaining, out = config.windows_per_activity, []
-    for _ in range(math.ceil(config.windows_per_activity / WINDOWS_PER_EPISODE)):
-        k = min(WINDOWS_PER_EPISODE, remaining)
-        remaining -= k
-        imu, joints = simulate_episode(subject, activity, k * WINDOW_S + stagger * (n_place - 1), rng,
-                                       config.placements)
-        for p, placement in enumerate(config.placements):
-            for w in range(k):
-                frame = int(round((w * WINDOW_S + p * stagger) * SIM_RATE_HZ)) // MOCAP_STEP
-                start = frame * MOCAP_STEP
-                out.append({
-                    "imu": imu[placement][start:start + WINDOW_SAMPLES].T,
-                    "mocap": mocap_frames(joints[frame:frame + MOCAP_FRAMES], step=1),
-                    "label": activity,
-                    "caption": CAPTIONS[activity][int(rng.integers(len(CAPTIONS[activity])))],
-                    "subject": subject.id,
-                    "placement": placement,
-                })
+    rng = subject_rng(config.seed, subject.id, 1, ACTIVITIES.index(activity), config.episode_seed)
+    order = [config.placements[i] for i in rng.permutation(len(config.placements))]
+    placements = [order[j % len(order)] for j in range(config.windows_per_activity)]
+    devices, out = config.devices(), []
+    for first in range(0, len(placements), WINDOWS_PER_EPISODE):
+        worn = placements[first:first + WINDOWS_PER_EPISODE]
+        imu, joints = simulate_episode(subject, activity, len(worn) * WINDOW_S, rng, sorted(set(worn)), devices)
+        for w, placement in enumerate(worn):
+            frame = int(round(w * WINDOW_S * SIM_RATE_HZ)) // MOCAP_STEP
+            start = frame * MOCAP_STEP
+            out.append({
+                "imu": imu[placement][start:start + WINDOW_SAMPLES].T,
+                "mocap": mocap_frames(joints[frame:frame + MOCAP_FRAMES], step=1),
+                "label": activity,
+                "caption": CAPTIONS[activity][int(rng.integers(len(CAPTIONS[activity])))],
+                "subject": subject.id,
+                "placement": placement,
+            })
     return out
 
 

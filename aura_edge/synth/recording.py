@@ -13,25 +13,29 @@ from typing import Sequence
 import numpy as np
 
 from aura_edge.errors import ConfigError
-from aura_edge.signals import MAX_RATE_HZ, MIN_RATE_HZ, resample
+from aura_edge.signals import GRAVITY_CONVENTIONS, GRAVITY_MS2, MAX_RATE_HZ, MIN_RATE_HZ, resample
 from aura_edge.synth.activities import ACTIVITIES
-from aura_edge.synth.body_sim import MARGIN_S, SIM_RATE_HZ, generate_pose, imu_streams, place_body
+from aura_edge.synth.body_sim import MARGIN_S, SIM_RATE_HZ, generate_pose, ideal_streams, place_body
+from aura_edge.synth.devices import DeviceProfile, device_samples
 from aura_edge.synth.skeleton import forward_kinematics
-from aura_edge.synth.subjects import PLACEMENTS, make_subject, subject_rng
+from aura_edge.synth.subjects import make_subject, resolve_placement, subject_rng
 
 RECORDING_SUBJECT_ID = 1_000_000   # a person outside every corpus split
 TRANSITION_S = 1.5                 # full length of a cross-fade between two activities
 
 
 def simulate_recording(activities: Sequence[str], seconds_each: float, placement: str = "wrist",
-                       rate_hz: float = 200.0, seed: int = 0) -> tuple[np.ndarray, np.ndarray, list[tuple[float, str]]]:
-    """One subject doing ``activities`` in turn for ``seconds_each`` each.
+                       rate_hz: float = 200.0, seed: int = 0, gravity: str = "included"
+                       ) -> tuple[np.ndarray, np.ndarray, list[tuple[float, str]]]:
+    """One subject doing ``activities`` in turn for ``seconds_each`` each, worn at ``placement``.
 
-    Returns (t_s (T,), imu (T, 6) float32 [m/s², rad/s], segments [(start_s, label)]) sampled at
-    ``rate_hz``. The same seed gives the same person and the same recording.
+    Returns (t_s (T,), imu (T, 6) float32 [m/s², rad/s], segments [(start_s, label)]) as a device
+    sampling at ``rate_hz`` would report them: anti-aliased, ±16 g / ±2000 deg/s, 16-bit, with
+    gravity included or removed. The same seed gives the same person and the same recording.
     """
     activities = list(activities)
-    _validate(activities, seconds_each, placement, rate_hz)
+    _validate(activities, seconds_each, placement, rate_hz, gravity)
+    placement = resolve_placement(placement)
     subject = make_subject(seed, RECORDING_SUBJECT_ID)
     rng = subject_rng(seed, RECORDING_SUBJECT_ID, 2)
     margin = int(round(MARGIN_S * SIM_RATE_HZ))
@@ -39,14 +43,18 @@ def simulate_recording(activities: Sequence[str], seconds_each: float, placement
     t = (np.arange(n) - margin) / SIM_RATE_HZ
     angles, root = _joined_motion(subject, activities, float(seconds_each), t, rng)
     kin = forward_kinematics(angles, subject.body, n)
-    imu = imu_streams(kin, root, subject, [placement], rng, margin)[placement]
-    if abs(rate_hz - SIM_RATE_HZ) > 1e-9:
+    ideal, gravity_part = ideal_streams(kin, root, subject, [placement], margin)[placement]
+    device = DeviceProfile(rate_hz=min(rate_hz, SIM_RATE_HZ), anti_alias=True, bandwidth_hz=0.4 * rate_hz,
+                           acc_range=16 * GRAVITY_MS2, gyro_range=np.radians(2000.0), adc_bits=16, clock_ppm=0.0,
+                           jitter_s=0.0, drop_prob=0.0, gravity=gravity, host="timestamps")
+    _, imu = device_samples(ideal, gravity_part, subject.sensors[placement], device, rng, SIM_RATE_HZ)
+    if rate_hz > SIM_RATE_HZ:
         imu = resample(imu, SIM_RATE_HZ, rate_hz)
     t_s = np.arange(len(imu)) / float(rate_hz)
     return t_s, imu.astype(np.float32), [(round(k * float(seconds_each), 9), a) for k, a in enumerate(activities)]
 
 
-def _validate(activities, seconds_each, placement, rate_hz) -> None:
+def _validate(activities, seconds_each, placement, rate_hz, gravity) -> None:
     if not activities:
         raise ConfigError(f"activities is empty; pass at least one of {list(ACTIVITIES)}")
     unknown = [a for a in activities if a not in ACTIVITIES]
@@ -54,8 +62,8 @@ def _validate(activities, seconds_each, placement, rate_hz) -> None:
         raise ConfigError(f"unknown activities {unknown}; choose from {list(ACTIVITIES)}")
     if not seconds_each > 0 or not np.isfinite(seconds_each):
         raise ConfigError(f"seconds_each must be a positive number of seconds, got {seconds_each!r}")
-    if placement not in PLACEMENTS:
-        raise ConfigError(f"unknown placement {placement!r}; choose from {list(PLACEMENTS)}")
+    if gravity not in GRAVITY_CONVENTIONS:
+        raise ConfigError(f"gravity must be one of {list(GRAVITY_CONVENTIONS)}, got {gravity!r}")
     if not MIN_RATE_HZ <= rate_hz <= MAX_RATE_HZ:
         raise ConfigError(f"rate_hz must be between {MIN_RATE_HZ:g} and {MAX_RATE_HZ:g} Hz, got {rate_hz!r}")
 

@@ -1,4 +1,4 @@
-"""Postures and in-place exercises: standing, sitting, lying down, squatting.
+"""Postures and in-place exercises: standing, sitting, lying down, squatting, sit-to-stand.
 
 Each function takes a Scene and returns a Pose. Angles are written in degrees for readability.
 What separates these for a head sensor is mostly how the head is oriented (gravity direction),
@@ -9,8 +9,9 @@ also how the forearm hangs or rests.
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import expit, logit
 
-from aura_edge.synth.motion import deg, smooth_targets
+from aura_edge.synth.motion import deg, smooth_targets, vm_bump
 from aura_edge.synth.posture import Pose, Scene, ambient, rhythm, stand
 
 # Arm postures (plane, elevation, internal rotation, elbow, pronation) in degrees.
@@ -151,4 +152,62 @@ def squatting(sc: Scene) -> Pose:
             pose.set_arm(side, plane=20, elev=130, rot=-60, elbow=140, pron=0)
     stand(sc, pose, knee_deg=0.0, sway=0.4)
     ambient(sc, pose, level=0.6, free_arms=(), gaze=0.4)
+    return pose
+
+
+def standing_up_and_sitting_down(sc: Scene) -> Pose:
+    """Repeated sit-to-stand from a chair (3-6 s per cycle): seated, the trunk leans forward, the
+    hips leave the seat as the knees move over the toes, the body rises to standing, holds briefly
+    and sits back down more slowly, leaning forward again to lower onto the seat.
+
+    The legs are built in the world: thigh angle from vertical ``thigh`` and forward tilt of the
+    shank ``shank`` (knee = thigh + shank, hip flexion = thigh + pelvis tilt), with the feet
+    planted. The thigh turns monotonically from horizontal to vertical and the knees' forward
+    excursion is kept small enough that the hip height only ever rises from seated to standing:
+    the hips never sink below the seat.
+    """
+    s = sc.subject
+    pose = Pose()
+    phase, _, _ = rhythm(sc, 0.22, rel_spread=0.12, jitter=0.05)
+    # Up is quicker than down: warp the phase so time runs fast around the rise (at -pi/2).
+    warped = phase + sc.uniform(0.1, 0.25) * np.sin(phase + 0.5 * np.pi)
+    sharp, hold = sc.uniform(2.0, 3.0), sc.uniform(0.0, 0.3)        # transition sharpness; > 0 sits longer
+    lo, hi = expit(sharp * (-1.0 - hold)), expit(sharp * (1.0 - hold))
+    up = (expit(sharp * (np.cos(warped) - hold)) - lo) / (hi - lo)  # 0 seated ... 1 standing (at phase 0)
+    # Forward lean peaks just before seat-off and again as the hips reach back down to the seat.
+    cross = np.arccos(np.clip(hold + logit(lo + 0.15 * (hi - lo)) / sharp, -1.0, 1.0))
+    lean_peak = sc.uniform(25, 45) * min(s.vigor, 1.2)
+    bend = (vm_bump(warped, -cross - 0.15, 3.0) + 0.8 * vm_bump(warped, cross + 0.1, 3.0)) * (1.0 - 0.8 * up)
+    seat_tilt = sc.uniform(-12, 0)                        # posterior pelvic tilt when seated
+    pelvis = seat_tilt * (1 - up) + 3 * up + 0.45 * lean_peak * bend
+    trunk = (sc.uniform(-5, 10) * (1 - up) + (s.lean_deg + 1) * up + lean_peak * bend)   # from vertical
+    thigh_seat, shank_seat, shank_stand = sc.uniform(82, 98), sc.uniform(8, 18), sc.uniform(2, 6)
+    thigh = thigh_seat * (1 - up) + sc.uniform(2, 6) * up
+    shank = shank_seat + (shank_stand - shank_seat) * up + sc.uniform(5, 12) * 6.75 * up * (1 - up) ** 2
+    spread = sc.uniform(3, 12)
+    for side in ("l", "r"):
+        pose.add(f"{side}_hip_flex", deg(thigh + pelvis))
+        pose.add(f"{side}_knee", deg(thigh + shank))
+        pose.add(f"{side}_hip_abd", deg(spread * (1 - up) + 2 * up))
+    pose.add("pelvis_pitch", deg(pelvis))
+    pose.add("trunk_flex", deg(trunk - pelvis))
+    pose.add("head_flex", deg(s.head_pitch_deg + sc.uniform(0, 15) - 0.7 * trunk))   # eyes stay ahead
+    pose.add("pelvis_yaw", deg(smooth_targets(sc.rng, sc.t, 0.03, 4.0, 0.5)))
+    style = sc.choice({"crossed": 0.4, "thighs": 0.3, "forward": 0.2, "hanging": 0.1})
+    reach = bend / max(float(bend.max()), 1e-6)
+    for side in ("l", "r"):
+        if style == "crossed":    # arms folded over the chest, as in a chair-stand test
+            pose.set_arm(side, **{k: v + sc.rng.normal(0, 4) for k, v in STANDING_ARMS["crossed"].items()})
+        elif style == "thighs":   # hands on the thighs, pushing off them, then hanging at the sides
+            seated, standing = SITTING_ARMS["thighs"], STANDING_ARMS["hanging"]
+            pose.set_arm(side, **{k: seated[k] * (1 - up) + standing[k] * up for k in seated})
+        elif style == "forward":  # arms swing forward to horizontal to carry the body over the feet
+            pose.set_arm(side, plane=88, elev=15 + 75 * reach + trunk * reach, rot=-75, elbow=10, pron=0)
+        else:
+            pose.set_arm(side, plane=80, elev=6 + 0.8 * trunk, rot=5, elbow=12, pron=0)
+    root = np.zeros((sc.n, 3))   # the chair holds the hips; standing, the body sways over the feet
+    sway = (0.002 + 0.005 * s.sway * up)[:, None]
+    root[:, :2] = sway * np.stack([sc.noise(0.4), sc.noise(0.4)], 1)
+    pose.root = root
+    ambient(sc, pose, level=0.5, free_arms=("l", "r") if style == "hanging" else (), gaze=0.5)
     return pose

@@ -11,9 +11,28 @@ from dataclasses import dataclass
 import numpy as np
 
 from aura_edge.synth.skeleton import BodyShape, body_from_height
-from aura_edge.synth.virtual_imu import Mount, SensorModel, head_mount, sensor_model, wrist_mount
+from aura_edge.synth.devices import SensorModel, draw_sensor
+from aura_edge.synth import virtual_imu as vi
+from aura_edge.synth.virtual_imu import Mount
 
-PLACEMENTS = ("head", "wrist")
+# Where people wear IMUs: glasses, a watch on either wrist, a phone in an armband, a chest strap,
+# a belt clip, a phone in a front trouser pocket, an ankle strap.
+PLACEMENTS = ("head", "left_wrist", "right_wrist", "upper_arm", "chest", "waist", "thigh", "ankle")
+PLACEMENT_ALIASES = {"wrist": "left_wrist", "pocket": "thigh", "belt": "waist", "glasses": "head"}
+# Gain of strap/skin wobble per placement: a loose pocket or armband shakes more than glasses.
+TISSUE = {"head": 0.03, "left_wrist": 0.08, "right_wrist": 0.08, "upper_arm": 0.1, "chest": 0.05,
+          "waist": 0.06, "thigh": 0.12, "ankle": 0.08}
+
+
+def resolve_placement(name: str) -> str:
+    """A placement name or alias ('wrist' is the left wrist, where most people wear a watch)."""
+    from aura_edge.errors import ConfigError
+
+    placement = PLACEMENT_ALIASES.get(name, name)
+    if placement not in PLACEMENTS:
+        raise ConfigError(f"unknown placement {name!r}; choose from {list(PLACEMENTS)} "
+                          f"(or the aliases {sorted(PLACEMENT_ALIASES)})")
+    return placement
 
 
 @dataclass(frozen=True)
@@ -48,11 +67,8 @@ def make_subject(seed: int, subject_id: int) -> Subject:
     height = float(np.clip(rng.normal(1.63 if female else 1.77, 0.07), 1.45, 2.0))
     body = body_from_height(height, rng)
     left_handed = bool(rng.random() < 0.12)
-    dominant = "l" if left_handed else "r"
-    # The watch is worn on the dominant wrist so that one-handed activities (waving, a racket,
-    # a ball) move the sensor; left-handers therefore give mirrored wrist signals.
-    mounts = {"head": head_mount(body, rng), "wrist": wrist_mount(body, dominant, rng)}
-    sensors = {"head": sensor_model(rng, tissue=0.03), "wrist": sensor_model(rng, tissue=0.08)}
+    mounts = _mounts(body, rng)
+    sensors = {p: draw_sensor(rng, TISSUE[p]) for p in PLACEMENTS}
     return Subject(
         id=int(subject_id), body=body, left_handed=left_handed,
         tempo=float(np.clip(rng.normal(1.0, 0.07), 0.85, 1.18)),
@@ -63,3 +79,17 @@ def make_subject(seed: int, subject_id: int) -> Subject:
         head_pitch_deg=float(rng.normal(3.0, 3.0)),
         mounts=mounts, sensors=sensors,
     )
+
+
+def _mounts(body, rng: np.random.Generator) -> dict[str, Mount]:
+    """One device per placement. Armband, pocket and ankle strap go on a random side; a watch
+    on the dominant wrist moves with one-handed activities, one on the other wrist barely does."""
+    def side() -> str:
+        return "l" if rng.random() < 0.5 else "r"
+
+    return {
+        "head": vi.head_mount(body, rng), "left_wrist": vi.wrist_mount(body, "l", rng),
+        "right_wrist": vi.wrist_mount(body, "r", rng), "upper_arm": vi.upper_arm_mount(body, side(), rng),
+        "chest": vi.chest_mount(body, rng), "waist": vi.waist_mount(body, rng),
+        "thigh": vi.thigh_mount(body, side(), rng), "ankle": vi.ankle_mount(body, side(), rng),
+    }

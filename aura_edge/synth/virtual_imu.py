@@ -1,4 +1,4 @@
-"""Virtual IMUs worn on the simulated body: sensor pose -> ideal accel/gyro -> sensor errors.
+"""Virtual IMUs worn on the simulated body: where each device sits, and its ideal accel/gyro.
 
 With R_WS = R_WB @ R_BS (segment pose times mounting rotation) and p_S = p_B + R_WB @ r_BS:
 
@@ -8,7 +8,7 @@ With R_WS = R_WB @ R_BS (segment pose times mounting rotation) and p_S = p_B + R
 The trajectories are smooth functions sampled at the simulation rate, so central differences are
 accurate (the second difference is within 1 % of the true acceleration up to 10 Hz at 200 Hz).
 Callers simulate a short margin on both sides and cut it off, which avoids edge effects without
-any padding tricks.
+any padding tricks. Sensor errors and how a device samples are in ``devices.py``.
 """
 
 from __future__ import annotations
@@ -16,10 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.ndimage import uniform_filter1d
 
 from aura_edge.signals import GRAVITY_MS2
-from aura_edge.synth.motion import band_noise
 from aura_edge.synth.skeleton import BodyShape, Kinematics
 
 GRAVITY_W = np.array([0.0, 0.0, -GRAVITY_MS2])
@@ -34,20 +32,6 @@ class Mount:
     segment: str
     lever_m: np.ndarray
     rotation: np.ndarray
-
-
-@dataclass(frozen=True)
-class SensorModel:
-    """Per-device errors, drawn once per subject and placement (a device keeps its biases)."""
-
-    acc_noise: float          # white noise std per sample, m/s²
-    gyro_noise: float         # rad/s
-    acc_bias: np.ndarray      # (3,) m/s²
-    gyro_bias: np.ndarray     # (3,) rad/s
-    acc_scale: np.ndarray     # (3,) per-axis gain
-    tissue: float             # gain of motion-driven strap/skin wobble (high-frequency jitter)
-    acc_range: float = 16.0 * GRAVITY_MS2
-    gyro_range: float = np.radians(2000.0)
 
 
 def rotvec_to_matrix(v: np.ndarray) -> np.ndarray:
@@ -115,6 +99,65 @@ def wrist_mount(body: BodyShape, side: str, rng: np.random.Generator, max_deg: f
     return Mount(f"{side}_forearm", lever, _jitter(axes, rng, max_deg))
 
 
+def _surface_axes(normal, along) -> np.ndarray:
+    """Segment-from-sensor rotation of a device lying on a body surface: z out of the surface
+    (``normal``), x along ``along`` (projected onto the surface), y = z × x (a proper frame)."""
+    z = np.asarray(normal, float) / np.linalg.norm(normal)
+    x = np.asarray(along, float) - np.dot(along, z) * z
+    x /= np.linalg.norm(x)
+    return np.stack([x, np.cross(z, x), z], axis=1)
+
+
+def _turned_in_plane(axes: np.ndarray, rng: np.random.Generator, quarter_turns: bool) -> np.ndarray:
+    """A phone goes into a pocket or an armband any way up: turn it about its screen normal by
+    0/180 degrees (or any quarter turn), and sometimes screen-inward (a half turn about x)."""
+    turns = rng.integers(4) if quarter_turns else 2 * rng.integers(2)
+    axes = axes @ rotvec_to_matrix(np.array([0.0, 0.0, turns * np.pi / 2]))
+    if rng.random() < 0.5:
+        axes = axes @ rotvec_to_matrix(np.array([np.pi, 0.0, 0.0]))
+    return axes
+
+
+def upper_arm_mount(body: BodyShape, side: str, rng: np.random.Generator, max_deg: float = 15.0) -> Mount:
+    """Phone in a sports armband on the outside of the upper arm, halfway to the elbow."""
+    m = 1.0 if side == "l" else -1.0
+    lever = np.array([0.0, m * 0.045, -rng.uniform(0.35, 0.6) * body.upper_arm])
+    axes = _turned_in_plane(_surface_axes([0, m, 0], [0, 0, -1]), rng, quarter_turns=False)
+    return Mount(f"{side}_upper_arm", lever, _jitter(axes, rng, max_deg))
+
+
+def chest_mount(body: BodyShape, rng: np.random.Generator, max_deg: float = 10.0) -> Mount:
+    """Chest strap (heart-rate belt) or a clip on the sternum: z forward, x up (or down)."""
+    lever = np.array([0.1, 0.0, rng.uniform(0.55, 0.8) * body.trunk])
+    up = 1.0 if rng.random() < 0.7 else -1.0
+    return Mount("trunk", lever, _jitter(_surface_axes([1, 0, 0], [0, 0, up]), rng, max_deg))
+
+
+def waist_mount(body: BodyShape, rng: np.random.Generator, max_deg: float = 12.0) -> Mount:
+    """Device clipped to a belt somewhere between the front and the side of either hip."""
+    around = np.radians(rng.uniform(-100.0, 100.0))          # 0 = belly button, + = toward the left
+    normal = np.array([np.cos(around), np.sin(around), 0.0])
+    lever = np.array([0.12 * np.cos(around), 0.15 * np.sin(around), 0.06]) * body.height / 1.72
+    axes = _turned_in_plane(_surface_axes(normal, [0, 0, 1]), rng, quarter_turns=True)
+    return Mount("pelvis", lever, _jitter(axes, rng, max_deg))
+
+
+def thigh_mount(body: BodyShape, side: str, rng: np.random.Generator, max_deg: float = 15.0) -> Mount:
+    """Phone in a front trouser pocket: flat on the front of the thigh, any way up or round."""
+    m = 1.0 if side == "l" else -1.0
+    lever = np.array([0.07, m * 0.02, -rng.uniform(0.15, 0.35) * body.thigh])
+    axes = _turned_in_plane(_surface_axes([1, m * 0.25, 0], [0, 0, -1]), rng, quarter_turns=False)
+    return Mount(f"{side}_thigh", lever, _jitter(axes, rng, max_deg))
+
+
+def ankle_mount(body: BodyShape, side: str, rng: np.random.Generator, max_deg: float = 15.0) -> Mount:
+    """Strap on the outside of the ankle, just above the malleolus."""
+    m = 1.0 if side == "l" else -1.0
+    lever = np.array([0.0, m * 0.04, -rng.uniform(0.8, 0.92) * body.shank])
+    axes = _turned_in_plane(_surface_axes([0, m, 0], [0, 0, -1]), rng, quarter_turns=False)
+    return Mount(f"{side}_shank", lever, _jitter(axes, rng, max_deg))
+
+
 def _jitter(r: np.ndarray, rng: np.random.Generator, max_deg: float) -> np.ndarray:
     """Tilt a mounting by a random rotation of up to max_deg about a random axis."""
     axis = rng.normal(size=3)
@@ -122,42 +165,21 @@ def _jitter(r: np.ndarray, rng: np.random.Generator, max_deg: float) -> np.ndarr
     return r @ rotvec_to_matrix(axis * np.radians(rng.uniform(0, max_deg)))
 
 
-def sensor_model(rng: np.random.Generator, tissue: float) -> SensorModel:
-    """Consumer MEMS IMU errors: white noise, constant biases, a percent of gain error."""
-    return SensorModel(
-        acc_noise=float(rng.uniform(0.015, 0.05)), gyro_noise=float(rng.uniform(0.003, 0.012)),
-        acc_bias=rng.normal(0, 0.08, 3), gyro_bias=rng.normal(0, 0.01, 3),
-        acc_scale=rng.normal(1.0, 0.012, 3), tissue=tissue * float(rng.uniform(0.6, 1.4)),
-    )
-
-
-def ideal_imu(kin: Kinematics, mount: Mount, rate_hz: float, root: np.ndarray | float = 0.0) -> np.ndarray:
+def ideal_imu(kin: Kinematics, mount: Mount, rate_hz: float, root: np.ndarray | float = 0.0,
+              with_gravity: bool = False):
     """Error-free (T, 6) [accel m/s², gyro rad/s] of a sensor on the body; ``root`` (T, 3) is added
-    to the segment positions when ``kin`` is root-relative."""
+    to the segment positions when ``kin`` is root-relative.
+
+    with_gravity=True also returns the gravity part of the accelerometer reading, R_WSᵀ(−g_W)
+    (T, 3): what a device that reports 'linear acceleration' subtracts.
+    """
     r_wb = kin.rotation(mount.segment)
     r_ws = r_wb @ mount.rotation
     p_s = kin.origin[mount.segment] + root + r_wb @ mount.lever_m
     specific = second_derivative(p_s, rate_hz) - GRAVITY_W
     acc = np.matmul(specific[:, None, :], r_ws)[:, 0, :]  # (R_WSᵀ a)ᵀ = aᵀ R_WS, per sample
     gyro = angular_velocity(r_ws, rate_hz)
-    return np.concatenate([acc, gyro], axis=1)
-
-
-def apply_sensor_model(imu: np.ndarray, model: SensorModel, rng: np.random.Generator,
-                       rate_hz: float) -> np.ndarray:
-    """Add strap wobble, gain error, biases, white noise and saturation; returns float32.
-
-    The wobble is high-frequency jitter whose size follows how hard the limb is moving: a
-    rigid-body simulator is smoother than a sensor strapped on skin (virtual-imu.md, pitfalls).
-    """
-    n = len(imu)
-    acc, gyro = imu[:, :3].copy(), imu[:, 3:].copy()
-    dynamic = np.linalg.norm(acc - uniform_filter1d(acc, int(rate_hz * 0.5), axis=0, mode="nearest"), axis=1)
-    envelope = uniform_filter1d(dynamic, int(rate_hz * 0.2), mode="nearest")
-    wobble = band_noise(rng, n, rate_hz, 25.0, 8.0, channels=3).T
-    acc += model.tissue * envelope[:, None] * wobble
-    acc = acc * model.acc_scale + model.acc_bias + rng.normal(0, model.acc_noise, (n, 3))
-    gyro = gyro + model.gyro_bias + rng.normal(0, model.gyro_noise, (n, 3))
-    out = np.concatenate([np.clip(acc, -model.acc_range, model.acc_range),
-                          np.clip(gyro, -model.gyro_range, model.gyro_range)], axis=1)
-    return out.astype(np.float32)
+    imu = np.concatenate([acc, gyro], axis=1)
+    if not with_gravity:
+        return imu
+    return imu, -GRAVITY_W @ r_ws          # row vector times R_WS = (R_WSᵀ (−g_W))ᵀ

@@ -25,10 +25,15 @@ GYRO_UNITS = {"rad/s": 1.0, "deg/s": np.pi / 180.0}
 GRAVITY_CONVENTIONS = ("included", "removed")
 
 
-def input_contract(embedding_dim: int) -> dict:
-    """What a trained encoder expects and returns; carried by runs, bundles and ONNX metadata."""
+def input_contract(embedding_dim: int, gravity_removed_ok: bool = False) -> dict:
+    """What a trained encoder expects and returns; carried by runs, bundles and ONNX metadata.
+
+    gravity_removed_ok: the encoder was also trained on gravity-removed ('linear acceleration')
+    windows, so such input may be fed as it is.
+    """
     return {"rate_hz": MODEL_RATE_HZ, "window_s": WINDOW_S, "window_samples": WINDOW_SAMPLES,
             "channels": list(CHANNELS), "acc_unit": "m/s2", "gyro_unit": "rad/s", "gravity": "included",
+            "gravity_removed_ok": gravity_removed_ok,
             "layout": "(batch, 6, window_samples) float32", "embedding_dim": embedding_dim}
 
 

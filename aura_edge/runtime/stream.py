@@ -234,7 +234,7 @@ def stream(config: StreamConfig, sink=None, say: Callable[[str], None] | None = 
                             ready_s=time.monotonic() - started)
     say(f"bundle {bundle.path} ({bundle.variant}, {len(bundle.labels)} labels); streaming "
         f"{', '.join(summary.sources)}; ready in {summary.ready_s:.2f} s")
-    if config.gravity == "removed":
+    if config.gravity == "removed" and not bundle.contract.get("gravity_removed_ok", False):
         say("warning: the bundle was trained with gravity included; gravity-removed input loses the "
             "orientation cues it relies on, so expect lower accuracy (stream raw accelerometer data if you can)")
     try:

@@ -22,21 +22,65 @@ log = logging.getLogger(__name__)
 SPLITS = ("train", "val", "test")
 
 
+SYNTH_KEYS = ("seed", "placements", "exclude", "rates", "gravity_removed", "windows", "subjects", "episode_seed")
+
+
+def synth_config(data: str):
+    """'synth' or 'synth?key=value&...' -> SynthConfig, or None when ``data`` is not synthetic.
+
+    Keys: placements=head,chest (only these) or exclude=thigh (all but these); rates=26-1000
+    (device output rates, Hz); gravity_removed=0.25 (share of linear-acceleration devices);
+    windows=5 (per subject and activity); subjects=24,6,6; seed=0; episode_seed=0. The spec is
+    stored with a run, so its report and export rebuild exactly the corpus it was trained on.
+    """
+    name, _, query = data.partition("?")
+    if name != "synth":
+        return None
+    from aura_edge.synth import PLACEMENTS, SynthConfig
+    from aura_edge.synth.subjects import resolve_placement
+
+    fields: dict = {}
+    for item in filter(None, query.split("&")):
+        key, _, value = item.partition("=")
+        try:
+            if key == "placements":
+                fields["placements"] = tuple(resolve_placement(v) for v in value.split(","))
+            elif key == "exclude":
+                drop = {resolve_placement(v) for v in value.split(",")}
+                fields["placements"] = tuple(p for p in PLACEMENTS if p not in drop)
+            elif key == "rates":
+                lo, _, hi = value.partition("-")
+                fields["rates_hz"] = (float(lo), float(hi or lo))
+            elif key == "gravity_removed":
+                fields["gravity_removed"] = float(value)
+            elif key in ("windows", "seed", "episode_seed"):
+                fields["windows_per_activity" if key == "windows" else key] = int(value)
+            elif key == "subjects":
+                fields["subjects"] = tuple(int(v) for v in value.split(","))
+            else:
+                raise ConfigError(f"unknown key {key!r} in --data {data!r}; use {', '.join(SYNTH_KEYS)}")
+        except ValueError as exc:
+            raise ConfigError(f"--data {data!r}: bad value for {key!r} ({exc}); e.g. "
+                              "synth?exclude=thigh&rates=26-1000") from exc
+    return SynthConfig(**fields)
+
+
 @functools.lru_cache(maxsize=2)
-def load_corpus(data: str, synth_seed: int = 0) -> dict[str, WindowSet]:
-    """'synth' builds the built-in corpus; a directory is an Ego-Exo4D root or holds train.npz,
-    val.npz and test.npz.
+def load_corpus(data: str) -> dict[str, WindowSet]:
+    """'synth[?options]' builds the built-in corpus (see ``synth_config``); a directory is an
+    Ego-Exo4D root or holds train.npz, val.npz and test.npz.
 
     Cached in-process: the main run, its baseline and the report share one build.
     """
-    if data == "synth":
-        from aura_edge.synth import SynthConfig, build_corpus
+    config = synth_config(data)
+    if config is not None:
+        from aura_edge.synth import build_corpus
 
-        return build_corpus(SynthConfig(seed=synth_seed), progress=True)
+        return build_corpus(config, progress=True)
     root = Path(data)
     if not root.is_dir():
-        raise ConfigError(f"--data {data!r} is neither 'synth' nor a directory (Ego-Exo4D root, or "
-                          "train/val/test .npz windows)")
+        raise ConfigError(f"--data {data!r} is neither 'synth[?options]' nor a directory (Ego-Exo4D root, "
+                          "or train/val/test .npz windows)")
     from aura_edge.data.egoexo4d import is_egoexo4d_root, load_egoexo4d
 
     if is_egoexo4d_root(root):

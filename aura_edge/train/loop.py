@@ -21,7 +21,8 @@ from aura_edge.models import build_encoder, count_parameters, imu_encoder_config
 from aura_edge.models.frozen import EmbeddingCache, load_text_encoder
 from aura_edge.train import checkpoint as ckpt
 from aura_edge.train import distributed as dist_utils
-from aura_edge.train.data import batches, embed_targets, load_corpus, video_available
+from aura_edge.train.augment import AugmentConfig
+from aura_edge.train.data import batches, embed_targets, load_corpus, synth_config, video_available
 from aura_edge.train.loss import ContrastiveLoss
 from aura_edge.train.run_dir import RunDir
 from aura_edge.train.stages import Stage, parse_epochs, parse_stage_list, plan_stages
@@ -57,6 +58,7 @@ class TrainConfig:
         if not 0 < self.lr < 1:
             raise ConfigError(f"--lr {self.lr} is out of range; use e.g. 1e-3")
         parse_epochs(self.epochs, len(parse_stage_list(self.stages)))
+        synth_config(self.data)   # a bad synth spec fails here, before anything is built
         if self.positives not in ("label", "caption"):
             raise ConfigError(f"--positives {self.positives!r} is not valid; use label or caption")
 
@@ -64,6 +66,18 @@ class TrainConfig:
     def from_dict(cls, data: dict) -> "TrainConfig":
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in names})
+
+
+def augment_config(data: str) -> AugmentConfig:
+    """Augmentation never simulates a device slower than the corpus's slowest, so a corpus that
+    leaves low rates out (the leave-rate-out protocol) keeps them out of training entirely."""
+    synth = synth_config(data)
+    return AugmentConfig(min_rate_hz=min(max(synth.rates_hz[0], 10.0), 200.0)) if synth else AugmentConfig()
+
+
+def _sees_gravity_removed(config: TrainConfig) -> bool:
+    synth = synth_config(config.data)
+    return (config.augment and AugmentConfig().gravity_removal_prob > 0) or bool(synth and synth.gravity_removed > 0)
 
 
 def resolve_device(name: str) -> torch.device:
@@ -139,7 +153,7 @@ def _run_config(config, encoders, text_encoder, corpus, plan) -> dict:
         "imu_encoder": encoders["imu"].config.to_dict(),
         "mocap_encoder": encoders["mocap"].config.to_dict() if "mocap" in encoders else None,
         "text_encoder": text_encoder.id,
-        "input_contract": input_contract(text_encoder.dim),
+        "input_contract": input_contract(text_encoder.dim, _sees_gravity_removed(config)),
         "labels": corpus["train"].labels,
         "prompt_templates": list(PROMPT_TEMPLATES),
         "plan": [s.describe() for s in plan],
@@ -156,6 +170,7 @@ class Trainer:
         self.loss_fn = loss_fn.to(device)
         self.best_f1 = -1.0
         self.epoch_index = 0  # counts epochs across stages, for metrics and resume
+        self.augment = augment_config(config.data)
 
     def fit(self, plan: list[Stage], corpus, text_encoder) -> None:
         cache = EmbeddingCache()
@@ -226,7 +241,7 @@ class Trainer:
 
         imu = windows["imu"][idx]
         if self.config.augment:
-            imu = augment_imu(imu, generator)
+            imu = augment_imu(imu, generator, self.augment)
         emb = {"imu": models["imu"](imu.to(self.device, non_blocking=True))}
         if "mocap" in models:
             emb["mocap"] = models["mocap"](windows["mocap"][idx].to(self.device, non_blocking=True))

@@ -1,0 +1,78 @@
+"""Training augmentations: each keeps what identifies an activity and changes what should not matter."""
+
+import math
+
+import pytest
+import torch
+
+from aura_edge.errors import ConfigError
+from aura_edge.train.augment import (AugmentConfig, augment_imu, change_tempo, random_rotations, remove_gravity,
+                                     through_slower_device)
+from aura_edge.train.data import synth_config
+from aura_edge.train.loop import augment_config
+
+T = torch.arange(1000) / 200.0
+
+
+def wave(freq_hz: float, batch: int = 4) -> torch.Tensor:
+    x = torch.zeros(batch, 6, 1000)
+    x[:, 0] = torch.sin(2 * math.pi * freq_hz * T)
+    x[:, 2] = 9.81
+    x[:, 3] = torch.cos(2 * math.pi * freq_hz * T)
+    return x
+
+
+def dominant_hz(x: torch.Tensor) -> float:
+    spectrum = torch.fft.rfft(x - x.mean()).abs()
+    return float(torch.fft.rfftfreq(len(x), 1 / 200.0)[spectrum.argmax()])
+
+
+def test_rotations_are_proper_and_keep_vector_lengths():
+    r = random_rotations(16, math.pi, torch.Generator().manual_seed(0))
+    assert torch.allclose(torch.linalg.det(r), torch.ones(16), atol=1e-5)
+    assert torch.allclose(r @ r.transpose(1, 2), torch.eye(3).expand(16, 3, 3), atol=1e-5)
+
+
+def test_a_slower_device_keeps_slow_motion_and_loses_what_it_cannot_sample():
+    g = torch.Generator().manual_seed(1)
+    slow = through_slower_device(wave(1.0), g, min_rate_hz=10.0)
+    assert torch.allclose(slow[:, 2], torch.full((4, 1000), 9.81), atol=1e-3)
+    assert all(dominant_hz(slow[i, 0]) == pytest.approx(1.0, abs=0.2) for i in range(4))
+    fast = through_slower_device(wave(40.0, batch=64), g, min_rate_hz=10.0)
+    assert fast[:, 0].std() < 0.8 * wave(40.0)[:, 0].std()   # most simulated devices cannot carry 40 Hz
+
+
+def test_tempo_scales_frequency_and_angular_rate():
+    x = change_tempo(wave(2.0, batch=1), torch.tensor([1.1]))
+    assert dominant_hz(x[0, 0]) == pytest.approx(2.2, abs=0.2)
+    assert float(x[0, 3].abs().max()) == pytest.approx(1.1, abs=0.02)
+    assert float(x[0, 2].mean()) == pytest.approx(9.81, abs=0.01)   # gravity unchanged
+
+
+def test_gravity_removal_leaves_linear_acceleration():
+    x = remove_gravity(wave(2.0))
+    assert float(x[:, 2].abs().max()) < 1e-3 and float(x[:, 0].std()) > 0.6
+    assert torch.equal(x[:, 3:], wave(2.0)[:, 3:])
+
+
+def test_augment_is_seeded_and_changes_the_batch():
+    x = wave(2.0, batch=8)
+    a = augment_imu(x, torch.Generator().manual_seed(3))
+    b = augment_imu(x, torch.Generator().manual_seed(3))
+    assert torch.equal(a, b) and not torch.allclose(a, x, atol=0.05) and torch.isfinite(a).all()
+
+
+def test_leave_rate_out_corpora_keep_low_rates_out_of_augmentation_too():
+    assert augment_config("synth?rates=26-1000").min_rate_hz == 26.0
+    assert augment_config("synth").min_rate_hz == AugmentConfig().min_rate_hz == 10.0
+
+
+def test_synth_specs_parse_and_bad_ones_say_what_is_wrong():
+    config = synth_config("synth?exclude=thigh,wrist&rates=26-1000&gravity_removed=0.5&windows=2")
+    assert "thigh" not in config.placements and "left_wrist" not in config.placements and len(config.placements) == 6
+    assert config.rates_hz == (26.0, 1000.0) and config.gravity_removed == 0.5 and config.windows_per_activity == 2
+    assert synth_config("some/dir") is None
+    with pytest.raises(ConfigError, match="colour"):
+        synth_config("synth?colour=red")
+    with pytest.raises(ConfigError, match="rates"):
+        synth_config("synth?rates=fast")

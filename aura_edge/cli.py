@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from aura_edge import __version__
-from aura_edge.errors import AuraEdgeError
+from aura_edge.errors import AuraEdgeError, ConfigError
 
 
 def _friendly_errors(func):
@@ -48,7 +48,9 @@ def main(verbose: bool) -> None:
 
 @main.command()
 @click.option("--data", default="synth", show_default=True,
-              help="'synth' (built-in corpus) or a directory holding train.npz, val.npz, test.npz windows.")
+              help="'synth' (built-in corpus; options as in 'synth?exclude=thigh&rates=26-1000', keys: "
+                   "placements, exclude, rates, gravity_removed, windows, subjects, seed), an Ego-Exo4D root, "
+                   "or a directory holding train.npz, val.npz, test.npz windows.")
 @click.option("--text-encoder", default="minilm", show_default=True,
               help="Frozen target space: 'minilm' (offline) or 'open_clip:ARCH:WEIGHTS' (local file or cache).")
 @click.option("--encoder", type=click.Choice(["senvt", "rnn"]), default="senvt", show_default=True,
@@ -70,7 +72,8 @@ def main(verbose: bool) -> None:
 @click.option("--baseline/--no-baseline", default=True, show_default=True,
               help="Also train the RNN baseline the same way and report it beside the model.")
 @click.option("--augment/--no-augment", default=True, show_default=True,
-              help="Random sensor rotation, amplitude scaling and noise during training.")
+              help="Random sensor rotation, tempo and amplitude scaling, slower-device resampling, gravity "
+                   "removal and noise during training.")
 @click.option("--positives", type=click.Choice(["label", "caption"]), default="label", show_default=True,
               help="Windows that are positives for each other in the loss: same activity label, or "
                    "identical caption text only.")
@@ -105,12 +108,32 @@ def train(**options) -> None:
               help="Which PAMAP2 sensor to evaluate (PAMAP2 only).")
 @click.option("--labels", default=None, help="Comma-separated label set for zero-shot (default: labels in the data).")
 @click.option("--out", default=None, type=click.Path(file_okay=False), help="Where to write the evaluation report.")
+@click.option("--conditions", is_flag=True,
+              help="Also score held-out conditions (unseen people, 10-25 Hz devices, gravity removed, unseen "
+                   "label phrasing, placements the run never saw) and add the table to the report.")
 @_friendly_errors
-def eval_(run_dir: str, data: str | None, placement: str, labels: str | None, out: str | None) -> None:
-    """Zero-shot classification (accuracy, macro-F1, confusion matrix) and retrieval (R@k, MRR)."""
-    from aura_edge.report import evaluate_recordings, write_run_report
+def eval_(run_dir: str, data: str | None, placement: str, labels: str | None, out: str | None,
+          conditions: bool) -> None:
+    """Zero-shot classification (accuracy, macro-F1, confusion matrix) and retrieval (R@k, MRR).
+
+    \b
+    --data takes labelled recordings in any convention: an .npz declares its rate_hz (10-1000),
+    units (g or m/s2, deg/s or rad/s) and gravity (included or removed, as phone and watch
+    'linear acceleration' APIs report), and is converted to the model's input.
+    """
+    from aura_edge.report import evaluate_recordings, write_generalisation_report, write_run_report
 
     label_list = [s.strip() for s in labels.split(",") if s.strip()] if labels else None
+    if conditions:
+        if data is not None:
+            raise ConfigError("--conditions scores the built-in synthetic conditions; run it without --data")
+        click.echo("scoring held-out conditions (builds a synthetic test set for each):")
+        rows = write_generalisation_report(Path(run_dir), progress=click.echo)
+        for row in rows:
+            models = [k for k in row if isinstance(row[k], dict)]
+            scores = ", ".join(f"{m} macro-F1 {row[m]['macro_f1']:.3f}" for m in models)
+            click.echo(f"  {row['condition']:<24} {scores}" + (f"  ({row['ratio']:.2f} of in-distribution)"
+                                                                  if row.get("ratio") is not None else ""))
     if data is None:
         write_run_report(Path(run_dir))
         _print_report_summary(Path(run_dir))

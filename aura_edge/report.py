@@ -91,8 +91,48 @@ def write_run_report(run_dir: Path, windows: WindowSet | None = None) -> dict:
     report = {"run": str(run_dir), "test_windows": len(windows), "text_encoder": main.config["text_encoder"],
               "models": models}
     (run_dir / "report.json").write_text(json.dumps(report, indent=2) + "\n")
-    (run_dir / "report.md").write_text(render_markdown(report, main.config))
+    (run_dir / "report.md").write_text(render_markdown(report, main.config, _read_generalisation(run_dir)))
     return report
+
+
+GENERALISATION_FILE = "generalisation.json"
+
+
+def write_generalisation_report(run_dir: Path, windows: int = 3, progress=print) -> list[dict]:
+    """Score the run (and its baseline) under the held-out conditions of ``generalisation.py``;
+    writes generalisation.json and adds the table to report.md. Placements the run was trained
+    without get their own (leave-one-placement-out) condition."""
+    from aura_edge.generalisation import conditions_for, evaluate_condition, with_ratios
+    from aura_edge.synth import PLACEMENTS
+    from aura_edge.train.data import synth_config
+
+    run_dir = Path(run_dir)
+    runs = {"main": load_run(run_dir)}
+    if (run_dir / BASELINE_DIR / "model.safetensors").is_file():
+        runs["baseline"] = load_run(run_dir / BASELINE_DIR)
+    names = {key: f"{run.config['imu_encoder']['family']}-{run.config['imu_encoder']['size']}"
+             for key, run in runs.items()}
+    data = runs["main"].config["train"]["data"]
+    trained = synth_config(data).placements if synth_config(data) else PLACEMENTS
+    conditions = conditions_for(data, tuple(p for p in PLACEMENTS if p not in trained), windows)
+    text_encoder = load_text_encoder(_encoder_spec(runs["main"].config))
+    rows = []
+    for condition in conditions:
+        progress(f"  {condition.name}: {condition.description}")
+        row = evaluate_condition(condition, {names[k]: r for k, r in runs.items()}, text_encoder)
+        rows.append(row)
+    rows = with_ratios(rows, names["main"])
+    (run_dir / GENERALISATION_FILE).write_text(json.dumps({"models": list(names.values()), "rows": rows},
+                                                          indent=2) + "\n")
+    if (run_dir / "report.json").is_file():
+        report = json.loads((run_dir / "report.json").read_text())
+        (run_dir / "report.md").write_text(render_markdown(report, runs["main"].config, _read_generalisation(run_dir)))
+    return rows
+
+
+def _read_generalisation(run_dir: Path) -> dict | None:
+    path = Path(run_dir) / GENERALISATION_FILE
+    return json.loads(path.read_text()) if path.is_file() else None
 
 
 def _train_seconds(run_dir: Path) -> float | None:
@@ -133,7 +173,7 @@ def _plot_curves(run_dir: Path, runs: list[tuple[str, Path]]) -> None:
     plt.close(fig)
 
 
-def render_markdown(report: dict, config: dict) -> str:
+def render_markdown(report: dict, config: dict, generalisation: dict | None = None) -> str:
     lines = [f"# aura-edge run report: {Path(report['run']).name}", "",
              f"Generated {time.strftime('%Y-%m-%d %H:%M:%S')}. Text encoder `{report['text_encoder']}`.",
              "", "## Training plan", ""]
@@ -159,6 +199,13 @@ def render_markdown(report: dict, config: dict) -> str:
               "|---|" + "---|" * len(report["models"])]
     for label in report["models"][0]["per_class_f1"]:
         lines.append(f"| {label} | " + " | ".join(f"{m['per_class_f1'][label]:.3f}" for m in report["models"]) + " |")
+    if generalisation:
+        from aura_edge.generalisation import markdown_table
+
+        lines += ["", "## Generalisation (held-out conditions, `aura-edge eval --conditions`)", "",
+                  markdown_table(generalisation["rows"], generalisation["models"]), "",
+                  "Every condition but in-distribution uses the held-out test people; the ratio is the first "
+                  "model's macro-F1 over its in-distribution macro-F1."]
     lines += ["", "## Plots", "", "![training curves](training_curves.png)", ""]
     lines += [f"![confusion {m['family']}](confusion_{m['family']}.png)" for m in report["models"]]
     return "\n".join(lines) + "\n"
@@ -195,7 +242,8 @@ def evaluate_recordings(run_dir: Path, data_path: Path, out_dir: Path | None = N
         f"# Zero-shot evaluation of {Path(run_dir).name} on {Path(data_path).name}\n\n"
         f"{result.n} windows at {recordings.rate_hz:g} Hz, units {recordings.acc_unit} / {recordings.gyro_unit}, "
         f"gravity {recordings.gravity}; {len(labels)} labels.\n\n"
-        + (_GRAVITY_REMOVED_NOTE if recordings.gravity == "removed" else "") +
+        + (_GRAVITY_REMOVED_NOTE if recordings.gravity == "removed"
+           and not run.config.get("input_contract", {}).get("gravity_removed_ok") else "") +
         f"- accuracy: **{result.accuracy:.3f}**\n- macro-F1: **{result.macro_f1:.3f}**\n\n"
         f"| label | F1 |\n|---|---|\n{rows}\n\n![confusion](confusion.png)\n")
     summary["report"] = str(out_dir / "report.md")

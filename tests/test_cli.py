@@ -25,7 +25,7 @@ def test_unknown_encoder_and_missing_gpu_are_refused_clearly(tmp_path):
     result = runner.invoke(main, ["train", "--encoder", "lstm"])
     assert result.exit_code == 2 and "lstm" in result.output
     result = runner.invoke(main, ["train", "--data", str(tmp_path / "none"), "--out", str(tmp_path)])
-    assert result.exit_code == 2 and "neither 'synth' nor a directory" in result.output
+    assert result.exit_code == 2 and "neither 'synth[?options]' nor a directory" in result.output
 
 
 def test_cuda_request_without_a_gpu_names_the_alternative(tiny_corpus_dir, tmp_path):

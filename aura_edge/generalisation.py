@@ -1,0 +1,101 @@
+"""How well a run generalises beyond what it was trained on: zero-shot accuracy and macro-F1
+under held-out conditions of the synthetic corpus.
+
+Each condition is a synthetic test set that differs from the run's training corpus in one way:
+
+- in-distribution: the training people and devices, in new episodes (the reference);
+- unseen subjects: the held-out test people;
+- low rate 10-25 Hz: devices at 10-25 Hz (a leave-rate-out test when the run was trained with
+  ``synth?rates=26-1000``, which keeps those rates out of the corpus and of augmentation);
+- gravity removed: every device reports linear acceleration;
+- unseen phrasing: labels phrased unlike any training caption (``HELD_OUT_PHRASINGS``);
+- placement P: only placement P (a leave-one-placement-out test when the run was trained with
+  ``synth?exclude=P``).
+
+All but in-distribution use the unseen test people, so each ratio to in-distribution includes
+the subject gap: a harder bar than changing one factor at a time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from aura_edge.errors import ConfigError
+from aura_edge.evaluate import build_label_bank, zero_shot
+
+LOW_RATES_HZ = (10.0, 25.0)
+
+
+@dataclass(frozen=True)
+class Condition:
+    name: str
+    description: str
+    config: object            # SynthConfig of the test windows
+    split: str                # which split of that corpus is tested
+    phrasing: bool = False    # score against HELD_OUT_PHRASINGS instead of the label names
+
+
+def conditions_for(train_data: str, placements: tuple[str, ...] = (), windows: int = 3) -> list[Condition]:
+    """The standard conditions for a run trained on the synthetic spec ``train_data``; add a
+    single-placement test for each of ``placements``."""
+    from aura_edge.train.data import synth_config
+
+    base = synth_config(train_data)
+    if base is None:
+        raise ConfigError(f"generalisation conditions need a run trained on the synthetic corpus; this one used "
+                          f"--data {train_data!r}")
+    test = replace(base, subjects=(base.subjects[0], 0, base.subjects[2]), windows_per_activity=windows)
+    seen = replace(base, subjects=(base.subjects[0], 0, 0), windows_per_activity=max(1, windows // 2),
+                   episode_seed=base.episode_seed + 1)
+    out = [
+        Condition("in-distribution", "training people and devices, new episodes", seen, "train"),
+        Condition("unseen subjects", "held-out people", test, "test"),
+        Condition("low rate 10-25 Hz", "held-out people, devices at 10-25 Hz", replace(test, rates_hz=LOW_RATES_HZ),
+                  "test"),
+        Condition("gravity removed", "held-out people, every device reports linear acceleration",
+                  replace(test, gravity_removed=1.0), "test"),
+        Condition("unseen phrasing", "held-out people, labels phrased unlike any training caption", test, "test",
+                  phrasing=True),
+    ]
+    out += [Condition(f"placement {p}", f"held-out people, sensor at the {p} only", replace(test, placements=(p,)),
+                      "test") for p in placements]
+    return out
+
+
+def evaluate_condition(condition: Condition, runs: dict, text_encoder, windows=None) -> dict:
+    """Zero-shot scores of each named run ({name: LoadedRun}) on one condition's test windows."""
+    from aura_edge.synth import build_corpus
+    from aura_edge.synth.activities import HELD_OUT_PHRASINGS
+    from aura_edge.train.loop import embed_imu
+
+    windows = windows if windows is not None else build_corpus(condition.config)[condition.split]
+    row = {"condition": condition.name, "description": condition.description, "windows": len(windows)}
+    for name, run in runs.items():
+        labels = list(dict.fromkeys([*run.config.get("labels", []), *windows.labels]))
+        truth = windows.label.astype(str)
+        if condition.phrasing:
+            labels = [HELD_OUT_PHRASINGS[label] for label in labels]
+            truth = np.array([HELD_OUT_PHRASINGS[label] for label in truth])
+        bank = build_label_bank(text_encoder, labels, run.config.get("prompt_templates") or None)
+        result = zero_shot(embed_imu(run.imu_encoder, windows.imu), truth, labels, bank)
+        row[name] = {"accuracy": round(result.accuracy, 4), "macro_f1": round(result.macro_f1, 4)}
+    return row
+
+
+def with_ratios(rows: list[dict], model: str, reference: str = "in-distribution") -> list[dict]:
+    """Add each row's macro-F1 as a share of the reference condition's, for ``model``."""
+    ref = next(r for r in rows if r["condition"] == reference)[model]["macro_f1"]
+    return [{**r, "ratio": round(r[model]["macro_f1"] / ref, 3) if model in r and ref > 0 else None} for r in rows]
+
+
+def markdown_table(rows: list[dict], models: list[str]) -> str:
+    head = "| condition | windows | " + " | ".join(f"{m} accuracy | {m} macro-F1" for m in models) + \
+        " | ratio to in-distribution |"
+    lines = [head, "|---|---|" + "---|---|" * len(models) + "---|"]
+    for r in rows:
+        cells = " | ".join(f"{r[m]['accuracy']:.3f} | {r[m]['macro_f1']:.3f}" if m in r else "- | -" for m in models)
+        ratio = "" if r.get("ratio") is None else f"{r['ratio']:.2f}"
+        lines.append(f"| {r['condition']} | {r['windows']} | {cells} | {ratio} |")
+    return "\n".join(lines)

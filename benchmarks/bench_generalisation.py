@@ -1,0 +1,169 @@
+"""Generalisation benchmark (issue 5): zero-shot under conditions the model never trained on.
+
+    python benchmarks/bench_generalisation.py [--out runs/generalisation] [--epochs 3,1]
+        [--lopo head,left_wrist,...|all|none] [--lopo-epochs 3] [--windows 3]
+
+1. Trains SENvT-SS and the RNN baseline with `aura-edge train --data "synth?rates=26-1000"`:
+   the leave-rate-out protocol (no 10-25 Hz device in the corpus, and augmentation never
+   simulates one). Then `aura-edge eval --conditions` scores in-distribution, unseen subjects,
+   10-25 Hz devices, gravity-removed devices and unseen label phrasings.
+2. Leave-one-placement-out: for each placement P in --lopo, trains on `synth?exclude=P` and
+   scores placement P alone.
+3. End to end, the hardest common case: a 10 Hz, gravity-removed, left-wrist watch reporting g
+   and deg/s, simulated for unseen people, written as an .npz and scored by
+   `aura-edge eval --data` with the run from step 1.
+Runs that already exist under --out are reused. Writes benchmarks/results/generalisation.json,
+generalisation.md and generalisation.png; target: every condition >= 0.8 of the
+in-distribution macro-F1 of SENvT-SS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+RESULTS = Path(__file__).resolve().parent / "results"
+TARGET_RATIO = 0.8
+
+
+def aura_edge(*args: str) -> None:
+    """Run the real CLI, as a user would; stop on failure."""
+    cmd = [sys.executable, "-m", "aura_edge", *args]
+    print("$ aura-edge " + " ".join(args), flush=True)
+    subprocess.run(cmd, check=True)
+
+
+def trained(run: Path) -> bool:
+    return (run / "model.safetensors").is_file() and (run / "report.json").is_file()
+
+
+def train(out: Path, name: str, data: str, epochs: str, stages: str) -> tuple[Path, float]:
+    run = out / name
+    started = time.time()
+    if not trained(run):
+        aura_edge("train", "--data", data, "--out", str(out), "--name", name, "--epochs", epochs, "--stages", stages)
+    return run, round(time.time() - started, 1)
+
+
+def lopo_rows(out: Path, placements: list[str], epochs: str, windows: int) -> list[dict]:
+    from aura_edge.generalisation import conditions_for, evaluate_condition
+    from aura_edge.models.frozen import load_text_encoder
+    from aura_edge.train.checkpoint import load_run
+
+    text_encoder, rows = load_text_encoder("minilm"), []
+    for placement in placements:
+        run, seconds = train(out, f"lopo-{placement}", f"synth?exclude={placement}", epochs, "1")
+        runs = {"senvt-SS": load_run(run), "rnn-SS": load_run(run / "baseline-rnn")}
+        spec = runs["senvt-SS"].config["train"]["data"]
+        condition = conditions_for(spec, (placement,), windows)[-1]
+        row = evaluate_condition(condition, runs, text_encoder)
+        row["condition"] = f"leave-one-placement-out: {placement}"
+        row["train_seconds"] = seconds
+        rows.append(row)
+        print(f"  {row['condition']}: SENvT macro-F1 {row['senvt-SS']['macro_f1']:.3f}", flush=True)
+    return rows
+
+
+def wrist_10hz_npz(path: Path, people: int = 4, seconds: float = 10.0) -> Path:
+    """Labelled 10 Hz, gravity-removed left-wrist windows in g and deg/s, one person per seed."""
+    from aura_edge.signals import GRAVITY_MS2
+    from aura_edge.synth import ACTIVITIES, simulate_recording
+
+    imu, label = [], []
+    for seed in range(100, 100 + people):
+        order = list(np.random.default_rng(seed).permutation(ACTIVITIES))
+        _, x, segments = simulate_recording(order, seconds, "left_wrist", 10.0, seed=seed, gravity="removed")
+        per = int(seconds * 10)
+        for k, (_, activity) in enumerate(segments):
+            w = x[k * per:(k + 1) * per].astype(np.float64)
+            w[:, :3] /= GRAVITY_MS2
+            w[:, 3:] = np.degrees(w[:, 3:])
+            imu.append(w)
+            label.append(activity)
+    np.savez(path, imu=np.stack(imu), rate_hz=10.0, label=np.array(label), units=np.array(["g", "deg/s"]),
+             gravity="removed")
+    return path
+
+
+def plot(rows: list[dict], path: Path, reference: dict) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = [r["condition"] for r in rows]
+    fig, ax = plt.subplots(figsize=(10, 0.45 * len(rows) + 1.5))
+    y = np.arange(len(rows))
+    for offset, model in ((-0.2, "senvt-SS"), (0.2, "rnn-SS")):
+        ax.barh(y + offset, [r.get(model, {}).get("macro_f1", 0.0) for r in rows], height=0.4, label=model)
+    ax.axvline(TARGET_RATIO * reference["senvt-SS"]["macro_f1"], color="k", ls="--", lw=1,
+               label=f"{TARGET_RATIO:g} x in-distribution SENvT")
+    ax.set_yticks(y, names)
+    ax.invert_yaxis()
+    ax.set(xlabel="zero-shot macro-F1", xlim=(0, 1), title="Generalisation to held-out conditions")
+    ax.legend(loc="lower right")
+    ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def main() -> None:
+    from aura_edge.synth import PLACEMENTS
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", default="runs/generalisation")
+    parser.add_argument("--epochs", default="3,1", help="epochs of the main run (stage 1, stage 2)")
+    parser.add_argument("--lopo", default="all", help="placements to leave out one at a time, 'all' or 'none'")
+    parser.add_argument("--lopo-epochs", default="3", help="stage-1 epochs of each leave-one-placement-out run")
+    parser.add_argument("--windows", type=int, default=3, help="test windows per person and activity")
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    lopo = {"all": list(PLACEMENTS), "none": []}.get(args.lopo, [p for p in args.lopo.split(",") if p])
+
+    run, seconds = train(out, "rate-out", "synth?rates=26-1000", args.epochs, "1,2")
+    if not (run / "generalisation.json").is_file():
+        aura_edge("eval", "--run", str(run), "--conditions")
+    main_rows = json.loads((run / "generalisation.json").read_text())["rows"]
+    rows = main_rows + lopo_rows(out, lopo, args.lopo_epochs, args.windows)
+    reference = rows[0]
+    for r in rows:
+        r["ratio"] = round(r["senvt-SS"]["macro_f1"] / reference["senvt-SS"]["macro_f1"], 3)
+        r["pass"] = r["ratio"] >= TARGET_RATIO
+
+    npz = wrist_10hz_npz(out / "wrist-10hz-gravity-removed.npz")
+    aura_edge("eval", "--run", str(run), "--data", str(npz), "--out", str(run / "eval-wrist-10hz"))
+    wrist = json.loads((run / "eval-wrist-10hz" / "report.json").read_text())
+    wrist_ratio = round(wrist["macro_f1"] / reference["senvt-SS"]["macro_f1"], 3)
+
+    RESULTS.mkdir(exist_ok=True)
+    result = {"machine": f"{platform.processor() or platform.machine()}, {len(__import__('os').sched_getaffinity(0))} "
+                         "cores", "main_run": str(run), "main_train_seconds": seconds, "target_ratio": TARGET_RATIO,
+              "rows": rows, "wrist_10hz_gravity_removed": {**wrist, "ratio": wrist_ratio}}
+    (RESULTS / "generalisation.json").write_text(json.dumps(result, indent=2) + "\n")
+    plot(rows, RESULTS / "generalisation.png", reference)
+    lines = ["# Generalisation benchmark", "", f"`python benchmarks/bench_generalisation.py` on {result['machine']}.",
+             "", "| condition | windows | SENvT-SS accuracy | SENvT-SS macro-F1 | RNN accuracy | RNN macro-F1 | "
+             "SENvT ratio to in-distribution | >= 0.8 |", "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        s, b = r["senvt-SS"], r.get("rnn-SS", {"accuracy": float("nan"), "macro_f1": float("nan")})
+        lines.append(f"| {r['condition']} | {r['windows']} | {s['accuracy']:.3f} | {s['macro_f1']:.3f} | "
+                     f"{b['accuracy']:.3f} | {b['macro_f1']:.3f} | {r['ratio']:.2f} | {'PASS' if r['pass'] else 'FAIL'} |")
+    lines += ["", f"End to end, 10 Hz gravity-removed left-wrist watch in g and deg/s ({wrist['n']} windows of "
+              f"unseen people, `aura-edge eval --data`): accuracy {wrist['accuracy']:.3f}, macro-F1 "
+              f"{wrist['macro_f1']:.3f} ({wrist_ratio:.2f} of in-distribution).", "",
+              "![generalisation](generalisation.png)", ""]
+    (RESULTS / "generalisation.md").write_text("\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -52,10 +52,12 @@ def sitting(sc: Scene) -> Pose:
             "armrest": sc.uniform(-12, 6)}[style]     # trunk angle from vertical
     look = {"thighs": sc.uniform(5, 25), "desk": sc.uniform(20, 40), "phone": sc.uniform(30, 50),
             "armrest": sc.uniform(0, 20)}[style]      # head pitch in the world (+ down)
-    hip = 90 - pelvis + sc.rng.normal(0, 6)
+    # The thigh's pitch in the world is pelvis pitch minus hip flexion: level thighs on the seat
+    # need hip flexion 90° + pelvis pitch (less when slouched), and a knee of ~90° over the feet.
+    hip = 90 + pelvis + sc.rng.normal(0, 6)
     for side in ("l", "r"):
         pose.add(f"{side}_hip_flex", deg(hip + sc.rng.normal(0, 4)))
-        pose.add(f"{side}_knee", deg(hip + pelvis + sc.rng.normal(0, 10)))
+        pose.add(f"{side}_knee", deg(hip - pelvis + sc.rng.normal(0, 10)))
         pose.add(f"{side}_hip_abd", deg(sc.uniform(2, 12)))
         arm = {k: v + sc.rng.normal(0, 5) for k, v in SITTING_ARMS[style].items()}
         arm["elev"] = arm["elev"] + 0.5 * lean

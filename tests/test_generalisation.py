@@ -1,0 +1,76 @@
+"""`aura-edge eval --conditions`: held-out synthetic conditions scored for a run and its baseline."""
+
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from aura_edge import generalisation
+from aura_edge.cli import main
+from aura_edge.errors import ConfigError
+from aura_edge.models import build_encoder, imu_encoder_config
+from aura_edge.synth import ACTIVITIES, HELD_OUT_PHRASINGS, build_corpus
+from aura_edge.train.checkpoint import save_untrained_run
+
+SPEC = "synth?subjects=1,0,1&windows=1&exclude=ankle&rates=26-1000"
+
+
+@pytest.fixture(scope="module")
+def untrained_run(tmp_path_factory):
+    encoder = build_encoder(imu_encoder_config("senvt", "SS", 384))
+    return save_untrained_run(tmp_path_factory.mktemp("runs") / "run", encoder, list(ACTIVITIES), SPEC)
+
+
+def test_conditions_change_one_thing_each_and_add_the_left_out_placement():
+    conditions = {c.name: c for c in generalisation.conditions_for(SPEC, ("ankle",), windows=2)}
+    assert list(conditions) == ["in-distribution", "unseen subjects", "low rate 10-25 Hz", "gravity removed",
+                                "unseen phrasing", "placement ankle"]
+    seen, test = conditions["in-distribution"], conditions["unseen subjects"]
+    assert seen.split == "train" and seen.config.episode_seed == 1 and test.split == "test"
+    assert "ankle" not in test.config.placements and test.config.rates_hz == (26.0, 1000.0)
+    assert conditions["low rate 10-25 Hz"].config.rates_hz == (10.0, 25.0)
+    assert conditions["gravity removed"].config.gravity_removed == 1.0
+    assert conditions["placement ankle"].config.placements == ("ankle",)
+    ankle = build_corpus(conditions["placement ankle"].config)["test"]
+    assert set(ankle.placement) == {"ankle"} and len(ankle) == 2 * len(ACTIVITIES)
+    with pytest.raises(ConfigError, match="synthetic"):
+        generalisation.conditions_for("/data/egoexo4d")
+
+
+def test_unseen_phrasing_scores_against_the_held_out_names(untrained_run, monkeypatch):
+    from aura_edge.models.frozen import load_text_encoder
+    from aura_edge.train.checkpoint import load_run
+
+    banks = []
+    real = generalisation.build_label_bank
+    monkeypatch.setattr(generalisation, "build_label_bank", lambda enc, labels, t=None: banks.append(labels)
+                        or real(enc, labels, t))
+    condition = [c for c in generalisation.conditions_for(SPEC, windows=1) if c.phrasing][0]
+    row = generalisation.evaluate_condition(condition, {"m": load_run(untrained_run)}, load_text_encoder("minilm"))
+    assert banks == [[HELD_OUT_PHRASINGS[a] for a in ACTIVITIES]]
+    assert row["windows"] == len(ACTIVITIES) and 0.0 <= row["m"]["macro_f1"] <= 1.0
+
+
+def test_eval_conditions_writes_the_table_with_ratios(untrained_run):
+    result = CliRunner().invoke(main, ["eval", "--run", str(untrained_run), "--conditions"])
+    assert result.exit_code == 0, result.output
+    saved = json.loads((untrained_run / "generalisation.json").read_text())
+    rows = {r["condition"]: r for r in saved["rows"]}
+    assert saved["models"] == ["senvt-SS"] and "placement ankle" in rows
+    ref = rows["in-distribution"]["senvt-SS"]["macro_f1"]
+    for r in rows.values():   # an untrained model may score 0 in-distribution: then no ratio is claimed
+        assert r["ratio"] is None if ref == 0 else r["ratio"] == pytest.approx(r["senvt-SS"]["macro_f1"] / ref, abs=1e-3)
+    report = (untrained_run / "report.md").read_text()
+    assert "## Generalisation" in report and "| placement ankle |" in report
+    assert "gravity removed" in result.output
+
+
+def test_with_ratios_and_markdown_table():
+    rows = [{"condition": "in-distribution", "windows": 4, "a": {"accuracy": 0.8, "macro_f1": 0.5}},
+            {"condition": "x", "windows": 4, "a": {"accuracy": 0.4, "macro_f1": 0.4}}]
+    out = generalisation.with_ratios(rows, "a")
+    assert [r["ratio"] for r in out] == [1.0, 0.8]
+    table = generalisation.markdown_table(out, ["a", "b"])
+    assert "| x | 4 | 0.400 | 0.400 | - | - | 0.80 |" in table
+    assert np.isclose(out[1]["a"]["macro_f1"], 0.4)

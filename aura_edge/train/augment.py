@@ -28,14 +28,17 @@ from aura_edge.signals import MODEL_RATE_HZ
 
 @dataclass(frozen=True)
 class AugmentConfig:
-    rotation_deg: float = 45.0      # largest rotation of the sensor frame
+    # Moderate by default: the corpus already varies mounting, rate, filter and gravity convention
+    # per device, and at a short training budget stronger settings slowed learning (2 epochs:
+    # validation macro-F1 0.109 with rotation 45°/resampling 0.5/gravity 0.15 vs 0.137 without).
+    rotation_deg: float = 30.0      # largest rotation of the sensor frame
     scale: float = 0.1              # amplitude × 1 ± scale
     tempo: float = 0.1              # time × 1 ± tempo
     noise_acc: float = 0.05         # m/s² std
     noise_gyro: float = 0.01        # rad/s std
-    resample_prob: float = 0.5      # share of windows sent through a slower device
+    resample_prob: float = 0.3      # share of windows sent through a slower device
     min_rate_hz: float = 10.0       # slowest such device (the leave-rate-out protocol raises it)
-    gravity_removal_prob: float = 0.15
+    gravity_removal_prob: float = 0.1
 
 
 def random_rotations(n: int, max_angle_rad: float, generator: torch.Generator) -> torch.Tensor:

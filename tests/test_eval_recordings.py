@@ -78,3 +78,35 @@ def test_eval_cli_reports_bad_input_without_a_traceback(tmp_path):
     result = CliRunner().invoke(main, ["eval", "--run", str(tmp_path / "nope")])
     assert result.exit_code == 2
     assert "does not exist" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("trained_on_removed", [False, True])
+def test_a_10_hz_gravity_removed_wrist_in_g_is_scored_end_to_end(tmp_path, trained_on_removed):
+    from aura_edge.models import build_encoder, imu_encoder_config
+    from aura_edge.synth import simulate_recording
+    from aura_edge.train.checkpoint import save_untrained_run
+
+    run = save_untrained_run(tmp_path / "run", build_encoder(imu_encoder_config("rnn", "SS", 384)),
+                             ["walking", "sitting"], "synth")
+    config = json.loads((run / "config.json").read_text())
+    config["input_contract"]["gravity_removed_ok"] = trained_on_removed
+    (run / "config.json").write_text(json.dumps(config))
+    imu, labels = [], []
+    for activity in ("walking", "sitting"):
+        _, x, _ = simulate_recording([activity], 6.0, "wrist", rate_hz=10.0, seed=3, gravity="removed")
+        x = x.astype(np.float64)
+        x[:, :3] /= GRAVITY_MS2
+        x[:, 3:] = np.degrees(x[:, 3:])
+        imu.append(x)
+        labels.append(activity)
+    assert abs(np.stack(imu)[:, :, :3].mean()) < 0.1   # in g, gravity removed: no 1 g offset
+    np.savez(tmp_path / "watch.npz", imu=np.stack(imu), rate_hz=10.0, label=np.array(labels),
+             units=np.array(["g", "deg/s"]), gravity="removed")
+    result = CliRunner().invoke(main, ["eval", "--run", str(run), "--data", str(tmp_path / "watch.npz"),
+                                       "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert summary["rate_hz"] == 10.0 and summary["gravity"] == "removed" and summary["n"] == 2
+    assert summary["units"] == ["g", "deg/s"]
+    note = "gravity removed, while this model was trained" in (tmp_path / "out" / "report.md").read_text()
+    assert note is not trained_on_removed

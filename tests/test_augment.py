@@ -71,7 +71,10 @@ def test_synth_specs_parse_and_bad_ones_say_what_is_wrong():
     config = synth_config("synth?exclude=thigh,wrist&rates=26-1000&gravity_removed=0.5&windows=2")
     assert "thigh" not in config.placements and "left_wrist" not in config.placements and len(config.placements) == 6
     assert config.rates_hz == (26.0, 1000.0) and config.gravity_removed == 0.5 and config.windows_per_activity == 2
+    assert synth_config("synth?activities=walking,lying down").activities == ("walking", "lying down")
     assert synth_config("some/dir") is None
+    with pytest.raises(ConfigError, match="flying"):
+        synth_config("synth?activities=walking,flying")
     with pytest.raises(ConfigError, match="colour"):
         synth_config("synth?colour=red")
     with pytest.raises(ConfigError, match="rates"):

@@ -22,13 +22,15 @@ log = logging.getLogger(__name__)
 SPLITS = ("train", "val", "test")
 
 
-SYNTH_KEYS = ("seed", "placements", "exclude", "rates", "gravity_removed", "windows", "subjects", "episode_seed")
+SYNTH_KEYS = ("seed", "placements", "exclude", "activities", "rates", "gravity_removed", "windows", "subjects",
+              "episode_seed")
 
 
 def synth_config(data: str):
     """'synth' or 'synth?key=value&...' -> SynthConfig, or None when ``data`` is not synthetic.
 
-    Keys: placements=head,chest (only these) or exclude=thigh (all but these); rates=26-1000
+    Keys: placements=head,chest (only these) or exclude=thigh (all but these); activities=walking,
+    lying down (only these); rates=26-1000
     (device output rates, Hz); gravity_removed=0.25 (share of linear-acceleration devices);
     windows=5 (per subject and activity); subjects=24,6,6; seed=0; episode_seed=0. The spec is
     stored with a run, so its report and export rebuild exactly the corpus it was trained on.
@@ -48,6 +50,8 @@ def synth_config(data: str):
             elif key == "exclude":
                 drop = {resolve_placement(v) for v in value.split(",")}
                 fields["placements"] = tuple(p for p in PLACEMENTS if p not in drop)
+            elif key == "activities":
+                fields["activities"] = tuple(v.strip() for v in value.split(","))
             elif key == "rates":
                 lo, _, hi = value.partition("-")
                 fields["rates_hz"] = (float(lo), float(hi or lo))

@@ -20,7 +20,7 @@ from itertools import pairwise
 import numpy as np
 from scipy.special import expit
 
-from aura_edge.synth.motion import deg, integrate, smooth_pulses, smooth_targets, wobble
+from aura_edge.synth.motion import deg, gaussian_bump, integrate, plateau, smooth_pulses, smooth_targets, wobble
 from aura_edge.synth.posture import Pose, Scene, ambient, rhythm, stand
 from aura_edge.synth.stationary import STANDING_ARMS
 
@@ -48,16 +48,6 @@ def _event_times(sc: Scene, mean_gap_s: float, spread: tuple[float, float] = (0.
     while times[-1] < sc.t[-1] + gap:
         times.append(times[-1] + gap * sc.uniform(*spread))
     return np.array(times)
-
-
-def _plateau(t: np.ndarray, start: float, dur: float, tau: float) -> np.ndarray:
-    """Smooth 0 -> 1 -> 0 excursion: rises around ``start``, falls around ``start + dur``."""
-    return expit((t - start) / tau) - expit((t - start - dur) / tau)
-
-
-def _bump(t: np.ndarray, center: float, width: float) -> np.ndarray:
-    """Gaussian pulse of height 1 (a foot lifted for a step, a swallow)."""
-    return np.exp(-0.5 * ((t - center) / width) ** 2)
 
 
 def _pauses(sc: Scene, rate_per_s: float, dur_s: tuple[float, float], tau_s: float = 0.25) -> np.ndarray:
@@ -320,7 +310,7 @@ def vacuuming(sc: Scene) -> Pose:
         pos += dx
         x += dx * expit((sc.t - tk) / 0.22)
         leg = (front, back)[k % 2]
-        lift = _bump(sc.t, tk, 0.18)
+        lift = gaussian_bump(sc.t, tk, 0.18)
         pose.add(f"{leg}_knee", deg(sc.uniform(25, 40)) * lift)
         pose.add(f"{leg}_hip_flex", deg(sc.uniform(12, 22)) * lift)
     stand(sc, pose, knee_deg=sc.uniform(2, 6), sway=0.6)
@@ -359,10 +349,10 @@ def eating(sc: Scene) -> Pose:
     times = _event_times(sc, 5.0, (0.6, 1.5))
     for tk, nxt in pairwise(times):
         hold = min(sc.uniform(0.3, 0.8) * (2.0 if style == "hands" else 1.0), 0.5 * (nxt - tk))
-        lift += _plateau(t, tk, hold, rise)
-        dip += _plateau(t, tk + 0.1, hold - 0.1, rise * 1.3)
+        lift += plateau(t, tk, tk + hold, rise)
+        dip += plateau(t, tk + 0.1, tk + 0.1 + hold - 0.1, rise * 1.3)
         prep = min(sc.uniform(1.0, 2.5), max(nxt - tk - hold - 8 * rise, 0.0))
-        between += _plateau(t, nxt - prep - 5 * rise, prep, 0.2)
+        between += plateau(t, nxt - prep - 5 * rise, nxt - prep - 5 * rise + prep, 0.2)
     a = _blend(rest, mouth, lift)
     vig = wobble(sc.rng, sc.n, sc.rate_hz, 0.15, 0.3) * s.vigor
     off_rest = _desk_arm(sc, lean, dict(plane=(90, 110), rot=(-60, -40), pron=(60, 90)))
@@ -425,10 +415,10 @@ def drinking(sc: Scene) -> Pose:
     times = _event_times(sc, 7.0, (0.6, 1.5))
     for tk, nxt in pairwise(times):
         hold = min(sc.uniform(1.0, 3.0) * (1.3 if vessel == "bottle" else 1.0), 0.55 * (nxt - tk))
-        lift += _plateau(t, tk, hold, rise)
-        tilt += _plateau(t, tk + 3 * rise, max(hold - 4 * rise, 0.3), 0.18) * sc.uniform(0.7, 1.0)
+        lift += plateau(t, tk, tk + hold, rise)
+        tilt += plateau(t, tk + 3 * rise, tk + 3 * rise + max(hold - 4 * rise, 0.3), 0.18) * sc.uniform(0.7, 1.0)
         for g in np.arange(tk + 4 * rise, tk + hold - rise, sc.uniform(0.6, 0.9)):
-            gulps += _bump(t, g, 0.1)
+            gulps += gaussian_bump(t, g, 0.1)
     a = _blend(rest, mouth, lift)
     tilt_amt = sc.uniform(*tilt_deg)
     a["elev"] = a["elev"] + 0.6 * tilt_amt * tilt
@@ -475,7 +465,7 @@ def typing_on_a_keyboard(sc: Scene) -> Pose:
     times = _event_times(sc, 9.0, (0.5, 1.6))
     for tk, nxt in pairwise(times):
         if mouse_user and sc.rng.random() < 0.8:
-            mouse += _plateau(t, tk, min(sc.uniform(1.5, 5.0), 0.6 * (nxt - tk)), 0.15)
+            mouse += plateau(t, tk, tk + min(sc.uniform(1.5, 5.0), 0.6 * (nxt - tk)), 0.15)
     # Typing comes in bursts (words, sentences) with short thinking pauses between them.
     burst = expit(3.0 * (sc.noise(0.35) + sc.uniform(0.2, 1.0)))
     speed = sc.uniform(0.7, 1.3) * s.vigor

@@ -83,6 +83,16 @@ def soft_abs_sin(phase: np.ndarray, eps: float = 0.08) -> np.ndarray:
     return (np.sqrt(s * s + eps * eps) - eps) / (np.sqrt(1.0 + eps * eps) - eps)
 
 
+def plateau(t: np.ndarray, start: float, end: float, tau: float) -> np.ndarray:
+    """Smooth excursion from 0 to 1 between ``start`` and ``end`` and back (logistic edges of ``tau`` s)."""
+    return expit((t - start) / tau) - expit((t - end) / tau)
+
+
+def gaussian_bump(t: np.ndarray, center: float, sigma: float) -> np.ndarray:
+    """Gaussian pulse of height 1 (a foot lifted for a step, a swallow); practically 0 beyond 3 sigma."""
+    return np.exp(-0.5 * ((t - center) / sigma) ** 2)
+
+
 def smooth_targets(rng: np.random.Generator, t: np.ndarray, rate_per_s: float, sd: float,
                    tau_s: float = 0.12) -> np.ndarray:
     """Piecewise-constant random targets (new one at Poisson times) joined by logistic transitions.

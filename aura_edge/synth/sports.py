@@ -19,7 +19,8 @@ from typing import Callable
 import numpy as np
 from scipy.special import expit
 
-from aura_edge.synth.motion import TAU, bounce_height, deg, integrate, smooth_targets, vm_bump, wobble
+from aura_edge.synth.motion import (TAU, bounce_height, deg, gaussian_bump, integrate, plateau, smooth_targets, vm_bump,
+                                    wobble)
 from aura_edge.synth.posture import Pose, Scene, ambient, rhythm
 from aura_edge.synth.skeleton import JOINT_INDEX, forward_kinematics, planted_root
 
@@ -27,16 +28,6 @@ from aura_edge.synth.skeleton import JOINT_INDEX, forward_kinematics, planted_ro
 def _step_up(t: np.ndarray, center: float, tau: float) -> np.ndarray:
     """Logistic step from 0 to 1 centred at ``center``."""
     return expit((t - center) / tau)
-
-
-def _pulse(t: np.ndarray, start: float, end: float, tau: float) -> np.ndarray:
-    """Smooth excursion to 1 between ``start`` and ``end`` and back to 0."""
-    return expit((t - start) / tau) - expit((t - end) / tau)
-
-
-def _bump(t: np.ndarray, center: float, sigma: float) -> np.ndarray:
-    """Gaussian bump of height 1 (practically zero, and still, beyond 3 sigma)."""
-    return np.exp(-0.5 * ((t - center) / sigma) ** 2)
 
 
 def _event_times(sc: Scene, gap: tuple[float, float], lead: float = 0.0) -> np.ndarray:
@@ -98,8 +89,8 @@ class _Legs:
         # The swing (foot clearance) happens well inside the unloaded window, so a foot is never
         # moving under the body when its weight comes off or goes back on.
         for side, start, end in ((first, t0, t1), (other, t2, t3)):
-            self.lift[side] += _pulse(t, start - 0.05 * dur, end + 0.05 * dur, 0.04 * dur)
-            clear = _bump(t, 0.5 * (start + end), dur / 6.0)
+            self.lift[side] += plateau(t, start - 0.05 * dur, end + 0.05 * dur, 0.04 * dur)
+            clear = gaussian_bump(t, 0.5 * (start + end), dur / 6.0)
             self.knee[side] += knee * clear
             self.hip[side] += 0.3 * knee * clear
         return t3
@@ -179,7 +170,7 @@ def boxing(sc: Scene) -> Pose:
         turn = PUNCH_TWIST[kind] * sc.uniform(0.7, 1.2) * min(v, 1.2)
         twist += body * (-turn if by_lead else turn)
         if kind == "uppercut":
-            dip += sc.uniform(6, 14) * _pulse(t, tc - 0.2, tc + 0.02, 0.05)
+            dip += sc.uniform(6, 14) * plateau(t, tc - 0.2, tc + 0.02, 0.05)
     for side in ("l", "r"):
         guard_drift = sc.uniform(2, 5) * sc.noise(0.4)   # the guard drifts and gets reset
         arms[side]["elev"] = arms[side]["elev"] + guard_drift
@@ -396,15 +387,15 @@ def kicking_a_ball(sc: Scene) -> Pose:
                          - hf * _step_up(t, tc + 0.45, 0.1))
         legs.knee[kd] += (kb * _step_up(t, tc - 0.3, 0.06) - (kb - kc) * _step_up(t, tc - 0.02, tk)
                           + kr * _step_up(t, tc + 0.3, 0.07) - (kc + kr) * _step_up(t, tc + 0.55, 0.08))
-        legs.lift[kd] += _pulse(t, tc - 0.55, tc + 0.95, 0.03)     # the leg is still at both ends
-        w = _pulse(t, tc - 0.35, tc + 0.55, 0.08)
+        legs.lift[kd] += plateau(t, tc - 0.55, tc + 0.95, 0.03)     # the leg is still at both ends
+        w = plateau(t, tc - 0.35, tc + 0.55, 0.08)
         window += w
         if not shot:                               # side-foot: hip turned out, foot sideways
             hip_rot += sc.uniform(25, 40) * w
         turn = sc.uniform(15, 30) * min(v, 1.2)
         pelvis += (0.4 * turn * _step_up(t, tc - 0.3, 0.08) - turn * _step_up(t, tc - 0.05, 0.06)
                    + 0.6 * turn * _step_up(t, tc + 0.45, 0.15))
-        lean += sc.uniform(6, 15) * _pulse(t, tc - 0.15, tc + 0.45, 0.08)
+        lean += sc.uniform(6, 15) * plateau(t, tc - 0.15, tc + 0.45, 0.08)
         last_end = tc + 1.0
         dur = sc.uniform(0.24, 0.3) / s.tempo
         if pos > 0 and tc + 1.05 + 3.5 * dur < next_start and sc.rng.random() < 0.6:   # back to where the ball returns
@@ -688,16 +679,16 @@ def throwing_a_ball(sc: Scene) -> Pose:
                  - bow * _step_up(t, tr + 0.7, 0.15))
         # Legs: stride with the opposite leg, weight forward, back foot comes through, square up.
         stride = sc.uniform(18, 30) * size
-        legs.lift[off] += _pulse(t, tr - 0.64, tr - 0.16, 0.02)
+        legs.lift[off] += plateau(t, tr - 0.64, tr - 0.16, 0.02)
         legs.hip[off] += (stride * _step_up(t, tr - 0.4, 0.05) - 0.6 * stride * _step_up(t, tr + 0.05, 0.08)
                           - 0.4 * stride * _step_up(t, tr + 0.95, 0.09))
         bend = sc.uniform(10, 25)                  # front knee takes the weight, both bend after
-        legs.knee[off] += sc.uniform(30, 50) * _bump(t, tr - 0.4, 0.07) + bend * _pulse(t, tr - 0.2, tr + 0.9, 0.08)
-        legs.knee[dom] += bend * _pulse(t, tr + 0.4, tr + 0.9, 0.08)
+        legs.knee[off] += sc.uniform(30, 50) * gaussian_bump(t, tr - 0.4, 0.07) + bend * plateau(t, tr - 0.2, tr + 0.9, 0.08)
+        legs.knee[dom] += bend * plateau(t, tr + 0.4, tr + 0.9, 0.08)
         legs.hip[dom] += (-0.6 * stride * _step_up(t, tr + 0.05, 0.08) + stride * _step_up(t, tr + 0.46, 0.045)
                           - 0.4 * stride * _step_up(t, tr + 0.95, 0.09))
-        legs.lift[dom] += _pulse(t, tr + 0.27, tr + 0.65, 0.02)
-        legs.knee[dom] += sc.uniform(30, 50) * _bump(t, tr + 0.46, 0.055)
+        legs.lift[dom] += plateau(t, tr + 0.27, tr + 0.65, 0.02)
+        legs.knee[dom] += sc.uniform(30, 50) * gaussian_bump(t, tr + 0.46, 0.055)
         # Walking back a few steps before the next throw.
         t0 = tr + 1.35
         nxt = releases[releases > tr]

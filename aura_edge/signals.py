@@ -48,6 +48,16 @@ def check_finite(imu: np.ndarray, what: str = "IMU data") -> None:
         )
 
 
+def parse_units(units, what: str = "units") -> tuple[str, str]:
+    """'g,deg/s' or ['g', 'deg/s'] -> (accelerometer unit, gyroscope unit), checked; ``what``
+    names the flag or key in the error."""
+    parts = [str(u).strip() for u in (units.split(",") if isinstance(units, str) else units)]
+    if len(parts) != 2 or parts[0] not in ACC_UNITS or parts[1] not in GYRO_UNITS:
+        raise DataError(f"{what} names the accelerometer unit ({' | '.join(ACC_UNITS)}) and the gyroscope unit "
+                        f"({' | '.join(GYRO_UNITS)}), e.g. g,deg/s; got {units!r}")
+    return parts[0], parts[1]
+
+
 def to_canonical_units(imu: np.ndarray, acc_unit: str = "m/s2", gyro_unit: str = "rad/s") -> np.ndarray:
     """Scale (..., 6) samples from the declared units to m/s² and rad/s."""
     if acc_unit not in ACC_UNITS:

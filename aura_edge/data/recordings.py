@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from aura_edge.errors import DataError
-from aura_edge.signals import ACC_UNITS, GRAVITY_CONVENTIONS, GYRO_UNITS, WINDOW_S, check_finite, to_model_windows
+from aura_edge.signals import GRAVITY_CONVENTIONS, WINDOW_S, check_finite, parse_units, to_model_windows
 
 REQUIRED_KEYS = ("imu", "rate_hz", "label")
 
@@ -41,11 +41,7 @@ def _read_units(z) -> tuple[str, str]:
     if "units" not in z.files:
         return "m/s2", "rad/s"
     raw = z["units"]
-    parts = [str(u).strip() for u in (raw.tolist() if raw.ndim else str(raw).split(","))]
-    if len(parts) != 2 or parts[0] not in ACC_UNITS or parts[1] not in GYRO_UNITS:
-        raise DataError(f"'units' must name the accelerometer unit ({' | '.join(ACC_UNITS)}) and the gyroscope "
-                        f"unit ({' | '.join(GYRO_UNITS)}), e.g. ['g', 'deg/s']; got {parts}")
-    return parts[0], parts[1]
+    return parse_units(raw.tolist() if raw.ndim else str(raw), "'units'")
 
 
 def load_labelled_recordings(path: Path | str) -> LabelledRecordings:

@@ -24,10 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
-from aura_edge.errors import BundleError, ConfigError, DeviceError
+from aura_edge.errors import BundleError, ConfigError, DataError, DeviceError
 from aura_edge.runtime.recognizer import UNKNOWN, Recognition, Recognizer, SmoothingConfig
 from aura_edge.runtime.sinks import ConsoleView, JsonLinesSink, LinkEvent, MultiSink, log_sink
-from aura_edge.signals import ACC_UNITS, GRAVITY_CONVENTIONS, GYRO_UNITS
+from aura_edge.signals import GRAVITY_CONVENTIONS, parse_units
 
 log = logging.getLogger(__name__)
 
@@ -132,11 +132,10 @@ def flag_options(baud=None, format=None, rate_hz=None, units=None, axes=None, sp
     """Command-line flags -> source option names; flags not given are left out."""
     options = {"baud": baud, "format": format, "rate_hz": rate_hz, "axes": axes, "speed": speed}
     if units is not None:
-        parts = [u.strip() for u in units.split(",")]
-        if len(parts) != 2 or parts[0] not in ACC_UNITS or parts[1] not in GYRO_UNITS:
-            raise ConfigError(f"--units takes ACC,GYRO with ACC in {{{', '.join(ACC_UNITS)}}} and GYRO in "
-                              f"{{{', '.join(GYRO_UNITS)}}}, e.g. --units g,deg/s; got {units!r}")
-        options.update(acc_unit=parts[0], gyro_unit=parts[1])
+        try:
+            options["acc_unit"], options["gyro_unit"] = parse_units(units, "--units")
+        except DataError as exc:   # a bad flag, not bad data
+            raise ConfigError(str(exc)) from exc
     return {k: v for k, v in options.items() if v is not None}
 
 

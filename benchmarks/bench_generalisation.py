@@ -1,7 +1,7 @@
 """Generalisation benchmark (issue 5): zero-shot under conditions the model never trained on.
 
-    python benchmarks/bench_generalisation.py [--out runs/generalisation] [--epochs 3,1]
-        [--lopo head,left_wrist,...|all|none] [--lopo-epochs 3] [--windows 3]
+    python benchmarks/bench_generalisation.py [--out runs/generalisation] [--epochs 6,1]
+        [--lopo head,left_wrist,...|all|none] [--lopo-epochs 6] [--windows 3]
 
 1. Trains SENvT-SS and the RNN baseline with `aura-edge train --data "synth?rates=26-1000"`:
    the leave-rate-out protocol (no 10-25 Hz device in the corpus, and augmentation never
@@ -124,9 +124,10 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default="runs/generalisation")
-    parser.add_argument("--epochs", default="3,1", help="epochs of the main run (stage 1, stage 2)")
-    parser.add_argument("--lopo", default="all", help="placements to leave out one at a time, 'all' or 'none'")
-    parser.add_argument("--lopo-epochs", default="3", help="stage-1 epochs of each leave-one-placement-out run")
+    parser.add_argument("--epochs", default="6,1", help="epochs of the main run (stage 1, stage 2)")
+    parser.add_argument("--lopo", default="all",
+                        help="placements to leave out one at a time, 'all' or 'none' (about 11 min each)")
+    parser.add_argument("--lopo-epochs", default="6", help="stage-1 epochs of each leave-one-placement-out run")
     parser.add_argument("--windows", type=int, default=3, help="test windows per person and activity")
     args = parser.parse_args()
     out = Path(args.out)

@@ -37,7 +37,7 @@ class TrainConfig:
     encoder: str = "senvt"
     size: str = "SS"
     stages: str = "1,2"
-    epochs: str = "3,1"
+    epochs: str = "6,1"   # 32 activities at 8 placements: validation macro-F1 still rises at epoch 6
     batch_size: int = 64
     lr: float = 1e-3
     weight_decay: float = 0.05

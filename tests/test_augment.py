@@ -79,3 +79,24 @@ def test_synth_specs_parse_and_bad_ones_say_what_is_wrong():
         synth_config("synth?colour=red")
     with pytest.raises(ConfigError, match="rates"):
         synth_config("synth?rates=fast")
+
+
+def test_mirroring_turns_a_right_wrist_reading_into_the_left_wrist_one():
+    import numpy as np
+
+    from aura_edge.synth.skeleton import body_from_height, forward_kinematics
+    from aura_edge.synth.virtual_imu import ideal_imu, wrist_mount
+    from aura_edge.train.augment import mirror
+
+    t = np.arange(400) / 200.0
+    swing = 0.6 * np.sin(2 * np.pi * 1.3 * t)        # both arms do the same, mirrored, movement
+    angles = {f"{s}_{k}": v for s in ("l", "r") for k, v in (("arm_elev", 0.8 + swing), ("arm_plane", 1.2 + 0.3 * swing),
+                                                            ("elbow", 1.0 - swing), ("pron", 0.5 * swing))}
+    kin, body = forward_kinematics(angles, body_from_height(1.7), len(t)), body_from_height(1.7)
+    # Same seed: the same strap position on either wrist.
+    left = ideal_imu(kin, wrist_mount(body, "l", np.random.default_rng(0), max_deg=0.0), 200.0)
+    right = ideal_imu(kin, wrist_mount(body, "r", np.random.default_rng(0), max_deg=0.0), 200.0)
+    assert np.abs(right - left).max() > 1.0                      # the two wrists read differently ...
+    mirrored = mirror(torch.from_numpy(right.T[None]).float())[0].numpy().T
+    np.testing.assert_allclose(mirrored, left, atol=1e-3)        # ... until one is mirrored
+    assert torch.equal(mirror(mirror(wave(1.0))), wave(1.0))

@@ -3,6 +3,9 @@ learns what does not change the activity: how the device sits, how fast and how 
 whether it removes gravity, and how vigorously or quickly a person moves.
 
 Each window gets, independently:
+- a mirror image (half the windows): the reading of the same movement made by a mirror-image
+  person, which is how a watch on the other wrist, a left-hander or a pocket on the other side
+  reads (angular velocity is a pseudovector, so its mirrored axes flip the other way);
 - a random 3-D rotation of the sensor frame (the same for accelerometer and gyroscope, as a
   different mounting would produce);
 - tempo scaling: time stretched by f, gyroscope × f, accelerations about their mean × f²
@@ -39,6 +42,12 @@ class AugmentConfig:
     resample_prob: float = 0.3      # share of windows sent through a slower device
     min_rate_hz: float = 10.0       # slowest such device (the leave-rate-out protocol raises it)
     gravity_removal_prob: float = 0.1
+    mirror_prob: float = 0.5
+
+# Reflection y -> -y of the sensor frame: accelerations follow it, angular velocities (axial
+# vectors) pick up det = -1. The wrist mounts are each other's mirror image in exactly this frame.
+MIRROR_ACC = torch.tensor([1.0, -1.0, 1.0]).view(1, 3, 1)
+MIRROR_GYRO = -MIRROR_ACC
 
 
 def random_rotations(n: int, max_angle_rad: float, generator: torch.Generator) -> torch.Tensor:
@@ -54,6 +63,8 @@ def random_rotations(n: int, max_angle_rad: float, generator: torch.Generator) -
 
 def augment_imu(imu: torch.Tensor, generator: torch.Generator, config: AugmentConfig = AugmentConfig()) -> torch.Tensor:
     n = len(imu)
+    chosen = (torch.rand(n, generator=generator) < config.mirror_prob).view(n, 1, 1)
+    imu = torch.where(chosen, mirror(imu), imu)
     rot = random_rotations(n, math.radians(config.rotation_deg), generator)
     out = torch.cat([rot @ imu[:, :3], rot @ imu[:, 3:]], dim=1)
     if config.tempo > 0:
@@ -69,6 +80,11 @@ def augment_imu(imu: torch.Tensor, generator: torch.Generator, config: AugmentCo
     noise[:, :3] *= config.noise_acc
     noise[:, 3:] *= config.noise_gyro
     return out + noise
+
+
+def mirror(x: torch.Tensor) -> torch.Tensor:
+    """(B, 6, T) -> what a mirror-image person doing the same movement reads."""
+    return torch.cat([x[:, :3] * MIRROR_ACC, x[:, 3:] * MIRROR_GYRO], dim=1)
 
 
 def _sample_at(x: torch.Tensor, pos: torch.Tensor) -> torch.Tensor:

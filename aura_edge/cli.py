@@ -49,7 +49,8 @@ def main(verbose: bool) -> None:
 @main.command()
 @click.option("--data", default="synth", show_default=True,
               help="'synth' (built-in corpus; options as in 'synth?exclude=thigh&rates=26-1000', keys: "
-                   "placements, exclude, rates, gravity_removed, windows, subjects, seed), an Ego-Exo4D root, "
+                   "placements, exclude, activities, rates, gravity_removed, windows, subjects, seed, "
+                   "episode_seed), an Ego-Exo4D root, "
                    "or a directory holding train.npz, val.npz, test.npz windows.")
 @click.option("--text-encoder", default="minilm", show_default=True,
               help="Frozen target space: 'minilm' (offline) or 'open_clip:ARCH:WEIGHTS' (local file or cache).")
@@ -134,6 +135,8 @@ def eval_(run_dir: str, data: str | None, placement: str, labels: str | None, ou
             scores = ", ".join(f"{m} macro-F1 {row[m]['macro_f1']:.3f}" for m in models)
             click.echo(f"  {row['condition']:<24} {scores}" + (f"  ({row['ratio']:.2f} of in-distribution)"
                                                                   if row.get("ratio") is not None else ""))
+        _print_report_summary(Path(run_dir))   # the report was refreshed with the table; no second evaluation
+        return
     if data is None:
         write_run_report(Path(run_dir))
         _print_report_summary(Path(run_dir))

@@ -203,4 +203,3 @@ def _adc(x: np.ndarray, device: DeviceProfile) -> np.ndarray:
         step = full / 2 ** (device.adc_bits - 1)
         out[:, cols] = np.round(np.clip(x[:, cols], -full, full) / step) * step
     return out
-

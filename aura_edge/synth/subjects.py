@@ -10,9 +10,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from aura_edge.synth.skeleton import BodyShape, body_from_height
-from aura_edge.synth.devices import SensorModel, draw_sensor
+from aura_edge.errors import ConfigError
 from aura_edge.synth import virtual_imu as vi
+from aura_edge.synth.devices import SensorModel, draw_sensor
+from aura_edge.synth.skeleton import BodyShape, body_from_height
 from aura_edge.synth.virtual_imu import Mount
 
 # Where people wear IMUs: glasses, a watch on either wrist, a phone in an armband, a chest strap,
@@ -26,8 +27,6 @@ TISSUE = {"head": 0.03, "left_wrist": 0.08, "right_wrist": 0.08, "upper_arm": 0.
 
 def resolve_placement(name: str) -> str:
     """A placement name or alias ('wrist' is the left wrist, where most people wear a watch)."""
-    from aura_edge.errors import ConfigError
-
     placement = PLACEMENT_ALIASES.get(name, name)
     if placement not in PLACEMENTS:
         raise ConfigError(f"unknown placement {name!r}; choose from {list(PLACEMENTS)} "

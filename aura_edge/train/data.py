@@ -30,10 +30,10 @@ def synth_config(data: str):
     """'synth' or 'synth?key=value&...' -> SynthConfig, or None when ``data`` is not synthetic.
 
     Keys: placements=head,chest (only these) or exclude=thigh (all but these); activities=walking,
-    lying down (only these); rates=26-1000
-    (device output rates, Hz); gravity_removed=0.25 (share of linear-acceleration devices);
-    windows=5 (per subject and activity); subjects=24,6,6; seed=0; episode_seed=0. The spec is
-    stored with a run, so its report and export rebuild exactly the corpus it was trained on.
+    lying down (only these); rates=26-1000 (device output rates, Hz); gravity_removed=0.25 (share
+    of linear-acceleration devices); windows=5 (per subject and activity); subjects=24,6,6; seed=0;
+    episode_seed=0. The spec is stored with a run, so its report and export rebuild exactly the
+    corpus it was trained on.
     """
     name, _, query = data.partition("?")
     if name != "synth":

@@ -76,8 +76,10 @@ def augment_config(data: str) -> AugmentConfig:
 
 
 def _sees_gravity_removed(config: TrainConfig) -> bool:
+    """Whether training shows the model gravity-removed windows (augmentation or corpus devices)."""
     synth = synth_config(config.data)
-    return (config.augment and AugmentConfig().gravity_removal_prob > 0) or bool(synth and synth.gravity_removed > 0)
+    return ((config.augment and augment_config(config.data).gravity_removal_prob > 0)
+            or bool(synth and synth.gravity_removed > 0))
 
 
 def resolve_device(name: str) -> torch.device:

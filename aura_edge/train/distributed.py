@@ -1,7 +1,7 @@
 """Thin helpers over torch.distributed so the trainer reads the same with 1 or N processes.
 
 torchrun sets WORLD_SIZE/RANK/LOCAL_RANK; without them everything is a no-op single process.
-Backend: NCCL on GPUs, gloo on CPU.
+Backend: NCCL on GPUs, gloo on CPU (also on a GPU machine when --device cpu asks for it).
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import torch
 import torch.distributed as dist
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel
+
+from aura_edge.errors import ConfigError
 
 
 @dataclass
@@ -26,12 +28,16 @@ class World:
         return self.rank == 0
 
 
-def init() -> World:
+def init(device: str = "auto") -> World:
     size = int(os.environ.get("WORLD_SIZE", "1"))
     if size == 1 or dist.is_initialized():
         return World(dist.get_rank(), dist.get_world_size()) if dist.is_initialized() else World()
     local_rank = int(os.environ.get("LOCAL_RANK", "0"))
-    if torch.cuda.is_available():
+    if device != "cpu" and torch.cuda.is_available():
+        if local_rank >= torch.cuda.device_count():
+            raise ConfigError(f"torchrun started a process for GPU {local_rank} but only "
+                              f"{torch.cuda.device_count()} GPU(s) are visible; pass --nproc_per_node "
+                              f"{torch.cuda.device_count()} (one process per GPU), or --device cpu")
         torch.cuda.set_device(local_rank)
         dist.init_process_group("nccl")
         device = torch.device("cuda", local_rank)

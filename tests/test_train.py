@@ -160,3 +160,23 @@ def test_a_checkpoint_from_another_model_is_refused(trained_run, tmp_path):
 def test_bad_training_options_are_config_errors(bad):
     with pytest.raises(ConfigError):
         TrainConfig(**bad)
+
+
+def test_auto_epochs_are_six_on_a_cpu_forty_on_a_gpu_and_explicit_epochs_pass_through():
+    from aura_edge.train.stages import resolve_epochs
+
+    assert resolve_epochs("auto", 2, "cpu") == "6,1"
+    assert resolve_epochs("auto", 2, "cuda") == "40,1"
+    assert resolve_epochs("auto", 1, "cuda") == "40"
+    assert resolve_epochs("3,2", 2, "cuda") == "3,2"
+    assert TrainConfig().epochs == "auto"
+    with pytest.raises(ConfigError):
+        TrainConfig(epochs="many")
+
+
+def test_a_run_records_the_epochs_it_resolved_not_auto(trained_run, tmp_path):
+    root, _, _ = trained_run  # its tiny corpus
+    run = train(tiny_config(root, tmp_path, name="auto", epochs="auto", stages="1", baseline=False,
+                            max_train_windows=16))
+    assert json.loads((run / "config.json").read_text())["train"]["epochs"] == "6"
+    assert len((run / "metrics.jsonl").read_text().splitlines()) == 6

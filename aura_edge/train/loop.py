@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +25,7 @@ from aura_edge.train.augment import AugmentConfig
 from aura_edge.train.data import batches, embed_targets, load_corpus, synth_config, video_available
 from aura_edge.train.loss import ContrastiveLoss
 from aura_edge.train.run_dir import RunDir
-from aura_edge.train.stages import Stage, parse_epochs, parse_stage_list, plan_stages
+from aura_edge.train.stages import Stage, parse_epochs, parse_stage_list, plan_stages, resolve_epochs
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ class TrainConfig:
     encoder: str = "senvt"
     size: str = "SS"
     stages: str = "1,2"
-    epochs: str = "6,1"   # 32 activities at 8 placements: validation macro-F1 still rises at epoch 6
+    epochs: str = "auto"  # '6,1' on a CPU, '40,1' on a GPU (stages.resolve_epochs)
     batch_size: int = 64
     lr: float = 1e-3
     weight_decay: float = 0.05
@@ -57,7 +57,8 @@ class TrainConfig:
             raise ConfigError(f"--batch-size {self.batch_size} is too small for a contrastive loss; use >= 2")
         if not 0 < self.lr < 1:
             raise ConfigError(f"--lr {self.lr} is out of range; use e.g. 1e-3")
-        parse_epochs(self.epochs, len(parse_stage_list(self.stages)))
+        parse_epochs(resolve_epochs(self.epochs, len(parse_stage_list(self.stages)), "cpu"),
+                     len(parse_stage_list(self.stages)))
         synth_config(self.data)   # a bad synth spec fails here, before anything is built
         if self.positives not in ("label", "caption"):
             raise ConfigError(f"--positives {self.positives!r} is not valid; use label or caption")
@@ -95,8 +96,12 @@ def resolve_device(name: str) -> torch.device:
 
 def train(config: TrainConfig) -> Path:
     """Train (and, by default, the RNN baseline beside it); returns the run directory."""
-    world = dist_utils.init()
+    world = dist_utils.init(config.device)
     try:
+        device = resolve_device(config.device) if world.size == 1 else world.device
+        # Resolved once here, so the run's config.json (and --resume, and the baseline) hold the numbers.
+        config = replace(config, epochs=resolve_epochs(config.epochs, len(parse_stage_list(config.stages)),
+                                                       device.type))
         run = _train_one(config, world).run
         if config.baseline and config.encoder != "rnn":
             existing = run.path / "baseline-rnn"

@@ -10,20 +10,18 @@ every few ms) are reported too. Prints a table and writes benchmarks/results/dec
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import time
-from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # before numpy: one core, no BLAS threads
 
 import numpy as np  # noqa: E402
+from results_files import write_results  # noqa: E402
 
 from aura_edge.firmware_bridge import CsvLineDecoder, FrameDecoder, encode_frame  # noqa: E402
 
 TARGETS = {"frames": 1_000_000, "csv": 200_000}
-RESULTS = Path(__file__).parent / "results" / "decode.json"
 
 
 def imu_like(samples: int, seed: int = 0) -> np.ndarray:
@@ -94,9 +92,7 @@ def main() -> None:
     for fmt, target in TARGETS.items():
         verdict = "OK" if headline[fmt] >= target else "MISSED"
         print(f"{fmt}: {headline[fmt]:,} samples/s (target {target:,}) -> {verdict}")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"wrote {RESULTS}")
+    print(f"wrote {write_results('decode', report)}")
 
 
 if __name__ == "__main__":

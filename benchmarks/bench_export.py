@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+from results_files import write_results
 
-RESULTS = Path(__file__).resolve().parent / "results"
 TARGETS = {"int8_cosine_mean": 0.995, "accuracy_drop_points": 1.0, "int8_latency_ratio": 0.3, "int8_size_ratio": 0.35}
 
 
@@ -42,9 +42,7 @@ def main() -> int:
         results = measure(run_dir, bundle, args, torch)
         results.update(model=source, export_seconds=round(export_s, 1), machine=_machine(torch))
     results["targets"] = check_targets(results)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "export.json").write_text(json.dumps(results, indent=2) + "\n")
-    (RESULTS / "export.md").write_text(render_markdown(results))
+    write_results("export", results, render_markdown(results))
     print(render_markdown(results))
     return 0 if all(t["pass"] for t in results["targets"].values()) else 1
 

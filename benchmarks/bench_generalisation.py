@@ -1,7 +1,12 @@
 """Generalisation benchmark (issue 5): zero-shot under conditions the model never trained on.
 
-    python benchmarks/bench_generalisation.py [--out runs/generalisation] [--epochs 6,1]
-        [--lopo head,left_wrist,...|all|none] [--lopo-epochs 6] [--windows 3]
+    python benchmarks/bench_generalisation.py [--out runs/generalisation] [--epochs 6,1] [--stages 1,2]
+        [--lopo head,left_wrist,...|all|none] [--lopo-epochs 6] [--windows 3] [--no-baseline]
+        [--results-name generalisation]
+
+On a GPU, the 40-epoch protocol of benchmarks/results/generalisation-40-epochs.md:
+    python benchmarks/bench_generalisation.py --out runs/gpu40 --epochs 40 --stages 1 --lopo-epochs 40 \
+        --lopo thigh,ankle,head --no-baseline --results-name generalisation-40-epochs
 
 1. Trains SENvT-SS and the RNN baseline with `aura-edge train --data "synth?rates=26-1000"`:
    the leave-rate-out protocol (no 10-25 Hz device in the corpus, and augmentation never
@@ -12,8 +17,8 @@
 3. End to end, the hardest common case: a 10 Hz, gravity-removed, left-wrist watch reporting g
    and deg/s, simulated for unseen people, written as an .npz and scored by
    `aura-edge eval --data` with the run from step 1.
-Runs that already exist under --out are reused. Writes benchmarks/results/generalisation.json,
-generalisation.md and generalisation.png; target: every condition >= 0.8 of the
+Runs that already exist under --out are reused. Writes benchmarks/results/<results-name>.json,
+.md and .png; target: every condition >= 0.8 of the
 in-distribution macro-F1 of SENvT-SS.
 """
 
@@ -28,8 +33,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+from results_files import RESULTS, write_results
 
-RESULTS = Path(__file__).resolve().parent / "results"
 TARGET_RATIO = 0.8
 
 
@@ -44,23 +49,26 @@ def trained(run: Path) -> bool:
     return (run / "model.safetensors").is_file() and (run / "report.json").is_file()
 
 
-def train(out: Path, name: str, data: str, epochs: str, stages: str) -> tuple[Path, float]:
+def train(out: Path, name: str, data: str, epochs: str, stages: str, baseline: bool = True) -> tuple[Path, float]:
     run = out / name
     started = time.time()
     if not trained(run):
-        aura_edge("train", "--data", data, "--out", str(out), "--name", name, "--epochs", epochs, "--stages", stages)
+        aura_edge("train", "--data", data, "--out", str(out), "--name", name, "--epochs", epochs, "--stages", stages,
+                  *([] if baseline else ["--no-baseline"]))
     return run, round(time.time() - started, 1)
 
 
-def lopo_rows(out: Path, placements: list[str], epochs: str, windows: int) -> list[dict]:
+def lopo_rows(out: Path, placements: list[str], epochs: str, windows: int, baseline: bool = True) -> list[dict]:
     from aura_edge.generalisation import conditions_for, evaluate_condition
     from aura_edge.models.frozen import load_text_encoder
     from aura_edge.train.checkpoint import load_run
 
     text_encoder, rows = load_text_encoder("minilm"), []
     for placement in placements:
-        run, seconds = train(out, f"lopo-{placement}", f"synth?exclude={placement}", epochs, "1")
-        runs = {"senvt-SS": load_run(run), "rnn-SS": load_run(run / "baseline-rnn")}
+        run, seconds = train(out, f"lopo-{placement}", f"synth?exclude={placement}", epochs, "1", baseline)
+        runs = {"senvt-SS": load_run(run)}
+        if (run / "baseline-rnn" / "config.json").is_file():
+            runs["rnn-SS"] = load_run(run / "baseline-rnn")
         spec = runs["senvt-SS"].config["train"]["data"]
         conditions = conditions_for(spec, (placement,), windows)
         row = evaluate_condition(conditions[-1], runs, text_encoder)
@@ -125,20 +133,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default="runs/generalisation")
     parser.add_argument("--epochs", default="6,1", help="epochs of the main run (stage 1, stage 2)")
+    parser.add_argument("--stages", default="1,2", help="stages of the main run")
     parser.add_argument("--lopo", default="all",
                         help="placements to leave out one at a time, 'all' or 'none' (about 11 min each)")
     parser.add_argument("--lopo-epochs", default="6", help="stage-1 epochs of each leave-one-placement-out run")
     parser.add_argument("--windows", type=int, default=3, help="test windows per person and activity")
+    parser.add_argument("--no-baseline", dest="baseline", action="store_false", help="train SENvT-SS only")
+    parser.add_argument("--results-name", default="generalisation", help="file name of the results, no suffix")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     lopo = {"all": list(PLACEMENTS), "none": []}.get(args.lopo, [p for p in args.lopo.split(",") if p])
 
-    run, seconds = train(out, "rate-out", "synth?rates=26-1000", args.epochs, "1,2")
+    run, seconds = train(out, "rate-out", "synth?rates=26-1000", args.epochs, args.stages, args.baseline)
     if not (run / "generalisation.json").is_file():
         aura_edge("eval", "--run", str(run), "--conditions")
     main_rows = json.loads((run / "generalisation.json").read_text())["rows"]
-    rows = main_rows + lopo_rows(out, lopo, args.lopo_epochs, args.windows)
+    rows = main_rows + lopo_rows(out, lopo, args.lopo_epochs, args.windows, args.baseline)
     reference = rows[0]
     for r in rows:
         r["ratio"] = round(r["senvt-SS"]["macro_f1"] / reference["senvt-SS"]["macro_f1"], 3)
@@ -151,13 +162,19 @@ def main() -> None:
     wrist = json.loads((run / "eval-wrist-10hz" / "report.json").read_text())
     wrist_ratio = round(wrist["macro_f1"] / reference["senvt-SS"]["macro_f1"], 3)
 
-    RESULTS.mkdir(exist_ok=True)
+    name = args.results_name
+    trained_with = json.loads((run / "config.json").read_text())["train"]
     result = {"machine": f"{platform.processor() or platform.machine()}, {len(__import__('os').sched_getaffinity(0))} "
                          "cores", "main_run": str(run), "main_train_seconds": seconds, "target_ratio": TARGET_RATIO,
+              "main_run_training": {k: trained_with.get(k) for k in ("data", "epochs", "stages", "device")},
               "rows": rows, "wrist_10hz_gravity_removed": {**wrist, "ratio": wrist_ratio}}
-    (RESULTS / "generalisation.json").write_text(json.dumps(result, indent=2) + "\n")
-    plot(rows, RESULTS / "generalisation.png", reference)
-    lines = ["# Generalisation benchmark", "", f"`python benchmarks/bench_generalisation.py` on {result['machine']}.",
+    write_results(name, result)
+    plot(rows, RESULTS / f"{name}.png", reference)
+    training = result["main_run_training"]
+    lines = [f"# Generalisation benchmark ({name})", "",
+             f"Scored on {result['machine']}; the main run trained on device {training['device']} with "
+             f"`--data \"{training['data']}\" --epochs {training['epochs']} --stages {training['stages']}`, "
+             f"the leave-one-placement-out runs with `--epochs {args.lopo_epochs} --stages 1`.",
              "", "| condition | windows | SENvT-SS accuracy | SENvT-SS macro-F1 | RNN accuracy | RNN macro-F1 | "
              "SENvT ratio to in-distribution | >= 0.8 |", "|---|---|---|---|---|---|---|---|"]
     for r in rows:
@@ -174,8 +191,8 @@ def main() -> None:
     lines += ["", f"End to end, 10 Hz gravity-removed left-wrist watch in g and deg/s ({wrist['n']} windows of "
               f"unseen people, `aura-edge eval --data`): accuracy {wrist['accuracy']:.3f}, macro-F1 "
               f"{wrist['macro_f1']:.3f} ({wrist_ratio:.2f} of in-distribution).", "",
-              "![generalisation](generalisation.png)", ""]
-    (RESULTS / "generalisation.md").write_text("\n".join(lines))
+              f"![generalisation]({name}.png)", ""]
+    write_results(name, result, "\n".join(lines))
     print("\n".join(lines))
 
 

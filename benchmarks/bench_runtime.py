@@ -29,8 +29,8 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
+from results_files import write_results  # noqa: E402
 
-RESULTS = Path(__file__).resolve().parent / "results"
 CACHE = Path(tempfile.gettempdir()) / "aura-edge-bench" / "random-senvt-ss"
 TARGETS = {"hop_p99_ratio": 1.5, "ready_s": 1.0, "rss_mb": 150.0, "wearables_per_core": 32}
 HOP_S = 0.5
@@ -299,9 +299,7 @@ def main() -> int:
     print("wearables on one core ...", flush=True)
     results["wearables"] = measure_wearables(bundle, [int(n) for n in args.wearables.split(",")], args.seconds)
     results["targets"] = check_targets(results)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "runtime.json").write_text(json.dumps(results, indent=2) + "\n")
-    (RESULTS / "runtime.md").write_text(render_markdown(results))
+    write_results("runtime", results, render_markdown(results))
     print(render_markdown(results))
     for name, target in results["targets"].items():
         print(f"{'PASS' if target['pass'] else 'FAIL'} {name}: {target['value']:.3g} ({target['op']} {target['target']})")

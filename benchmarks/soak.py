@@ -13,7 +13,6 @@ first recording < 5 MB. Writes benchmarks/results/soak.json and prints PASS/FAIL
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -22,7 +21,8 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_runtime import RESULTS, one_core, resolve_bundle  # noqa: E402
+from bench_runtime import one_core, resolve_bundle  # noqa: E402
+from results_files import write_results  # noqa: E402
 
 ACTIVITIES = ["walking", "running", "cycling", "sitting", "jumping", "waving"]
 RECORDINGS = 10  # one disconnect each
@@ -106,8 +106,7 @@ def main() -> int:
               "faults": faults, "rss_mb": {"after_first_recording": warm, "end": sink.memory[-1][1],
                                            "growth": growth, "samples": sink.memory},
               "checks": checks}
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "soak.json").write_text(json.dumps(result, indent=2) + "\n")
+    write_results("soak", result)
     print(f"{simulated / 3600:.2f} simulated hours in {wall:.0f} s ({simulated / wall:.0f}x real time), "
           f"{sink.valid} labelled windows")
     frames = RECORDINGS * frames_per_recording

@@ -1,3 +1,5 @@
+import math
+
 import pytest
 import torch
 
@@ -93,3 +95,27 @@ def test_computing_only_the_cls_token_in_the_last_block_is_exact(residual):
     for block in encoder.blocks:  # every token through every block, as a plain ViT does
         full = block(full)
     assert torch.allclose(encoder(tokens), encoder.norm(full)[:, 0], atol=1e-5)
+
+
+def _rotated(x: torch.Tensor, angle: float) -> torch.Tensor:
+    """The same motion seen by a sensor turned by `angle` about its x axis (both triads turn)."""
+    c, s = math.cos(angle), math.sin(angle)
+    r = torch.tensor([[1.0, 0, 0], [0, c, -s], [0, s, c]])
+    return torch.cat([torch.einsum("ij,bjt->bit", r, x[:, :3]), torch.einsum("ij,bjt->bit", r, x[:, 3:])], dim=1)
+
+
+def test_magnitude_channels_are_the_mount_free_part_of_the_input():
+    torch.manual_seed(0)
+    model = build_encoder(imu_encoder_config("senvt", "SS", 64)).eval()
+    assert model.config.magnitude_channels and model.patch_embed.in_channels == 8
+    x = torch.randn(2, 6, 1000) * 3
+    x[:, 2] += 9.81
+    with torch.no_grad():
+        assert not torch.allclose(model(x), model(_rotated(x, 1.0)), atol=1e-4)  # the raw axes see the turn
+        model.patch_embed.weight[:, :6] = 0  # keep only the two magnitude channels
+        assert torch.allclose(model(x), model(_rotated(x, 1.0)), atol=1e-4)
+
+
+def test_a_config_written_before_magnitude_channels_loads_with_six_input_channels():
+    old = {"family": "senvt", "size": "SS", "embed_dim": 64}  # what older config.json files hold
+    assert build_encoder(old).patch_embed.in_channels == 6

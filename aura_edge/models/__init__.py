@@ -20,6 +20,8 @@ ENCODER_REGISTRY: dict[str, tuple[type, type[nn.Module]]] = {
     "mocap-transformer": (MocapTransformerConfig, MocapTransformer),
 }
 IMU_FAMILIES = ("senvt", "rnn")
+# Options new runs get that a config.json written before them lacks (and so loads without).
+NEW_RUN_OPTIONS = {"senvt": {"magnitude_channels": True}}
 
 
 def build_encoder(config: dict) -> nn.Module:
@@ -39,7 +41,7 @@ def imu_encoder_config(family: str, size: str, embed_dim: int) -> dict:
     if family not in IMU_FAMILIES:
         raise ConfigError(f"unknown IMU encoder {family!r}; use --encoder senvt or --encoder rnn")
     config_cls = ENCODER_REGISTRY[family][0]
-    return config_cls(size=size, embed_dim=embed_dim).to_dict()
+    return config_cls(size=size, embed_dim=embed_dim, **NEW_RUN_OPTIONS.get(family, {})).to_dict()
 
 
 def count_parameters(model: nn.Module) -> int:

@@ -3,6 +3,12 @@
 Conv1d patch embedding (patch 8 -> 125 tokens), CLS token, learned positions, pre-norm residual
 blocks, final norm, CLS -> linear projection into the frozen text encoder's space, L2-normalised.
 A fixed per-channel scale sits inside the model so an exported file needs no preprocessing.
+
+New runs also embed the lengths of the specific-force and angular-rate vectors beside the six axes
+(`magnitude_channels`): two channels that do not depend on how the sensor is mounted. On the
+leave-thigh-out protocol at 6 epochs (two seeds) they raised validation macro-F1 from 0.33 to
+0.38, and macro-F1 at the left-out and the seen placements alike; they did not make placements
+transfer better. Runs made before them load with the six-channel embedding.
 """
 
 from __future__ import annotations
@@ -36,6 +42,9 @@ class SENvTConfig:
     dropout: float = 0.1
     residual: bool = True
     input_scale: tuple[float, ...] = DEFAULT_INPUT_SCALE
+    # Also embed |specific force| and |angular rate|. False is the layout of runs made before it;
+    # imu_encoder_config turns it on for new runs.
+    magnitude_channels: bool = False
 
     def __post_init__(self) -> None:
         if self.size not in SENVT_SIZES:
@@ -61,7 +70,8 @@ class SENvT(nn.Module):
         self.config = config
         width, heads, layers = SENVT_SIZES[config.size]
         self.register_buffer("input_scale", torch.tensor(config.input_scale).view(1, -1, 1))
-        self.patch_embed = nn.Conv1d(config.in_channels, width, config.patch_size, stride=config.patch_size)
+        channels = config.in_channels + (2 if config.magnitude_channels else 0)
+        self.patch_embed = nn.Conv1d(channels, width, config.patch_size, stride=config.patch_size)
         self.patch_norm = nn.LayerNorm(width)
         self.encoder = TokenTransformer(config.window_samples // config.patch_size, width, heads, layers,
                                         config.mlp_ratio, config.dropout, config.residual)
@@ -69,5 +79,12 @@ class SENvT(nn.Module):
 
     def forward(self, imu: torch.Tensor) -> torch.Tensor:
         x = imu / self.input_scale                           # (B, 6, T)
+        if self.config.magnitude_channels:
+            x = torch.cat([x, _magnitude(x[:, :3]), _magnitude(x[:, 3:])], dim=1)  # (B, 8, T)
         x = self.patch_norm(self.patch_embed(x).transpose(1, 2))  # (B, T/patch, width)
         return F.normalize(self.head(self.encoder(x)), dim=-1)    # (B, D)
+
+
+def _magnitude(xyz: torch.Tensor) -> torch.Tensor:
+    """(B, 3, T) -> (B, 1, T) vector length; the epsilon keeps the gradient finite at rest."""
+    return torch.sqrt(xyz.pow(2).sum(dim=1, keepdim=True) + 1e-6)

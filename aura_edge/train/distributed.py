@@ -28,12 +28,12 @@ class World:
         return self.rank == 0
 
 
-def init(device: str = "auto") -> World:
+def init(device_name: str = "auto") -> World:
     size = int(os.environ.get("WORLD_SIZE", "1"))
     if size == 1 or dist.is_initialized():
         return World(dist.get_rank(), dist.get_world_size()) if dist.is_initialized() else World()
     local_rank = int(os.environ.get("LOCAL_RANK", "0"))
-    if device != "cpu" and torch.cuda.is_available():
+    if device_name != "cpu" and torch.cuda.is_available():
         if local_rank >= torch.cuda.device_count():
             raise ConfigError(f"torchrun started a process for GPU {local_rank} but only "
                               f"{torch.cuda.device_count()} GPU(s) are visible; pass --nproc_per_node "

@@ -163,7 +163,8 @@ def main() -> None:
     wrist_ratio = round(wrist["macro_f1"] / reference["senvt-SS"]["macro_f1"], 3)
 
     name = args.results_name
-    trained_with = json.loads((run / "config.json").read_text())["train"]
+    run_config = json.loads((run / "config.json").read_text())
+    trained_with = {**run_config["train"], "device": run_config.get("trained_on", run_config["train"]["device"])}
     result = {"machine": f"{platform.processor() or platform.machine()}, {len(__import__('os').sched_getaffinity(0))} "
                          "cores", "main_run": str(run), "main_train_seconds": seconds, "target_ratio": TARGET_RATIO,
               "main_run_training": {k: trained_with.get(k) for k in ("data", "epochs", "stages", "device")},
@@ -173,8 +174,8 @@ def main() -> None:
     training = result["main_run_training"]
     lines = [f"# Generalisation benchmark ({name})", "",
              f"Scored on {result['machine']}; the main run trained on device {training['device']} with "
-             f"`--data \"{training['data']}\" --epochs {training['epochs']} --stages {training['stages']}`, "
-             f"the leave-one-placement-out runs with `--epochs {args.lopo_epochs} --stages 1`.",
+             f"`--data \"{training['data']}\" --epochs {training['epochs']} --stages {training['stages']}`"
+             + (f", the leave-one-placement-out runs with `--epochs {args.lopo_epochs} --stages 1`." if lopo else "."),
              "", "| condition | windows | SENvT-SS accuracy | SENvT-SS macro-F1 | RNN accuracy | RNN macro-F1 | "
              "SENvT ratio to in-distribution | >= 0.8 |", "|---|---|---|---|---|---|---|---|"]
     for r in rows:

@@ -174,9 +174,10 @@ def test_auto_epochs_are_six_on_a_cpu_forty_on_a_gpu_and_explicit_epochs_pass_th
         TrainConfig(epochs="many")
 
 
-def test_a_run_records_the_epochs_it_resolved_not_auto(trained_run, tmp_path):
+def test_a_run_records_the_epochs_and_device_it_resolved_not_auto(trained_run, tmp_path):
     root, _, _ = trained_run  # its tiny corpus
     run = train(tiny_config(root, tmp_path, name="auto", epochs="auto", stages="1", baseline=False,
                             max_train_windows=16))
-    assert json.loads((run / "config.json").read_text())["train"]["epochs"] == "6"
+    config = json.loads((run / "config.json").read_text())
+    assert config["train"]["epochs"] == "6" and config["trained_on"] == "cpu"
     assert len((run / "metrics.jsonl").read_text().splitlines()) == 6

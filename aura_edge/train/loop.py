@@ -137,7 +137,7 @@ def _train_one(config: TrainConfig, world: dist_utils.World, link_latest: bool =
     # Rank 0 names and creates the run directory; the others use the path it chose.
     run_path = dist_utils.from_main(lambda: RunDir.create(config, True, link_latest).path, world)
     run = RunDir(run_path, world.is_main)
-    run_config = _run_config(config, encoders, text_encoder, corpus, plan)
+    run_config = _run_config(config, encoders, text_encoder, corpus, plan, device)
     if world.is_main:
         run.write_config(run_config)
         print(f"[{run.path.name}] {config.encoder}-{config.size}: "
@@ -150,7 +150,7 @@ def _train_one(config: TrainConfig, world: dist_utils.World, link_latest: bool =
     return trainer
 
 
-def _run_config(config, encoders, text_encoder, corpus, plan) -> dict:
+def _run_config(config, encoders, text_encoder, corpus, plan, device) -> dict:
     from aura_edge import __version__
     from aura_edge.evaluate import PROMPT_TEMPLATES
     from aura_edge.signals import input_contract
@@ -165,6 +165,7 @@ def _run_config(config, encoders, text_encoder, corpus, plan) -> dict:
         "prompt_templates": list(PROMPT_TEMPLATES),
         "plan": [s.describe() for s in plan],
         "train": config.__dict__,
+        "trained_on": str(device),  # what --device auto chose; "train" keeps the option as given
     }
 
 

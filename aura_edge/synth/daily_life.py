@@ -44,10 +44,7 @@ def _blend(a: ArmDict, b: ArmDict, w) -> dict:
 def _event_times(sc: Scene, mean_gap_s: float, spread: tuple[float, float] = (0.6, 1.5)) -> np.ndarray:
     """Irregular event instants (bites, sips, steps) covering the grid, paced by the subject's tempo."""
     gap = mean_gap_s / sc.subject.tempo
-    times = [sc.t[0] - sc.uniform(0.2, 1.0) * gap]
-    while times[-1] < sc.t[-1] + gap:
-        times.append(times[-1] + gap * sc.uniform(*spread))
-    return np.array(times)
+    return sc.event_times((0.2 * gap, gap), (spread[0] * gap, spread[1] * gap), gap)
 
 
 def _pauses(sc: Scene, rate_per_s: float, dur_s: tuple[float, float], tau_s: float = 0.25) -> np.ndarray:

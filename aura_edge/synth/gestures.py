@@ -124,10 +124,7 @@ def swinging_a_racket(sc: Scene) -> Pose:
 def _stroke_times(sc: Scene) -> np.ndarray:
     """Stroke instants every 1.8-3.5 s (a rally), starting at a random point of the cycle."""
     gap = 2.6 / sc.subject.tempo
-    times = [sc.t[0] - sc.uniform(0, gap)]
-    while times[-1] < sc.t[-1] + 1.0:
-        times.append(times[-1] + gap * sc.uniform(0.7, 1.35))
-    return np.array(times)
+    return sc.event_times((0.0, gap), (0.7 * gap, 1.35 * gap), 1.0)
 
 
 def dribbling_a_ball(sc: Scene) -> Pose:

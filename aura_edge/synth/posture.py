@@ -78,6 +78,14 @@ class Scene:
     def uniform(self, lo: float, hi: float) -> float:
         return float(self.rng.uniform(lo, hi))
 
+    def event_times(self, first: tuple[float, float], gap: tuple[float, float], past_end_s: float) -> np.ndarray:
+        """Irregular event instants (bites, strokes, kicks): the first ``uniform(*first)`` seconds
+        before the grid starts, then spacings ``uniform(*gap)`` until ``past_end_s`` after its end."""
+        times = [self.t[0] - self.uniform(*first)]
+        while times[-1] < self.t[-1] + past_end_s:
+            times.append(times[-1] + self.uniform(*gap))
+        return np.array(times)
+
     def vary(self, x: float, rel: float) -> float:
         """x scaled by a random factor around 1 (truncated so it never flips sign)."""
         return x * float(np.clip(self.rng.normal(1.0, rel), 0.4, 1.8))

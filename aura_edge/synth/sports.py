@@ -34,10 +34,7 @@ def _event_times(sc: Scene, gap: tuple[float, float], lead: float = 0.0) -> np.n
     """Irregular event instants (spacing uniform in ``gap`` seconds, scaled by the subject's tempo)
     covering the scene plus a second either side, starting at a random point of the first gap."""
     lo, hi = gap[0] / sc.subject.tempo, gap[1] / sc.subject.tempo
-    times = [sc.t[0] - lead - sc.uniform(0.0, hi)]
-    while times[-1] < sc.t[-1] + 1.0:
-        times.append(times[-1] + sc.uniform(lo, hi))
-    return np.array(times)
+    return sc.event_times((lead, lead + hi), (lo, hi), 1.0)
 
 
 def _foot_locked_root(sc: Scene, pose: Pose, lift: dict[str, np.ndarray]) -> np.ndarray:

@@ -12,7 +12,7 @@ corpus, out = sys.argv[1], Path(sys.argv[2])
 world = distributed.init()
 config = TrainConfig(data=corpus, out=str(out), name="ddp", epochs="4", stages="1", batch_size=8,
                      progress=False, baseline=False, augment=False)
-trainer = _train_one(config, world)
+trainer = _train_one(config, world, world.device)
 state = {f"imu.{k}": v.contiguous() for k, v in trainer.encoders["imu"].state_dict().items()}
 state.update({f"loss.{k}": v.detach().contiguous() for k, v in trainer.loss_fn.state_dict().items()})
 save_file(state, str(out / f"rank{world.rank}.safetensors"))

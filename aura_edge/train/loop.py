@@ -102,13 +102,13 @@ def train(config: TrainConfig) -> Path:
         # Resolved once here, so the run's config.json (and --resume, and the baseline) hold the numbers.
         config = replace(config, epochs=resolve_epochs(config.epochs, len(parse_stage_list(config.stages)),
                                                        device.type))
-        run = _train_one(config, world).run
+        run = _train_one(config, world, device).run
         if config.baseline and config.encoder != "rnn":
             existing = run.path / "baseline-rnn"
             resume = str(existing) if (existing / ckpt.CONFIG_FILE).is_file() else None
             baseline = TrainConfig(**{**config.__dict__, "encoder": "rnn", "baseline": False, "resume": resume,
                                       "out": str(run.path), "name": "baseline-rnn"})
-            _train_one(baseline, world, link_latest=False)
+            _train_one(baseline, world, device, link_latest=False)
         if world.is_main:
             from aura_edge.report import write_run_report
 
@@ -118,9 +118,9 @@ def train(config: TrainConfig) -> Path:
         dist_utils.shutdown(world)
 
 
-def _train_one(config: TrainConfig, world: dist_utils.World, link_latest: bool = True) -> "Trainer":
+def _train_one(config: TrainConfig, world: dist_utils.World, device: torch.device,
+               link_latest: bool = True) -> "Trainer":
     torch.manual_seed(config.seed + world.rank)
-    device = resolve_device(config.device) if world.size == 1 else world.device
     corpus = dict(load_corpus(config.data))  # a copy: the cached splits are shared
     if config.max_train_windows and len(corpus["train"]) > config.max_train_windows:
         keep = np.random.default_rng(config.seed).choice(len(corpus["train"]), config.max_train_windows, False)

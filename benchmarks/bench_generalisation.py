@@ -128,6 +128,7 @@ def plot(rows: list[dict], path: Path, reference: dict) -> None:
 
 
 def main() -> None:
+    from aura_edge.generalisation import with_ratios
     from aura_edge.synth import PLACEMENTS
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -150,9 +151,9 @@ def main() -> None:
         aura_edge("eval", "--run", str(run), "--conditions")
     main_rows = json.loads((run / "generalisation.json").read_text())["rows"]
     rows = main_rows + lopo_rows(out, lopo, args.lopo_epochs, args.windows, args.baseline)
+    rows = with_ratios(rows, "senvt-SS")
     reference = rows[0]
     for r in rows:
-        r["ratio"] = round(r["senvt-SS"]["macro_f1"] / reference["senvt-SS"]["macro_f1"], 3)
         r["pass"] = r["ratio"] >= TARGET_RATIO
         if "seen_placements_macro_f1" in r:
             r["ratio_to_seen_placements"] = round(r["senvt-SS"]["macro_f1"] / r["seen_placements_macro_f1"], 3)

@@ -94,8 +94,8 @@ def test_mirroring_turns_a_right_wrist_reading_into_the_left_wrist_one():
                                                             ("elbow", 1.0 - swing), ("pron", 0.5 * swing))}
     kin, body = forward_kinematics(angles, body_from_height(1.7), len(t)), body_from_height(1.7)
     # Same seed: the same strap position on either wrist.
-    left = ideal_imu(kin, wrist_mount(body, "l", np.random.default_rng(0), max_deg=0.0), 200.0)
-    right = ideal_imu(kin, wrist_mount(body, "r", np.random.default_rng(0), max_deg=0.0), 200.0)
+    left, _ = ideal_imu(kin, wrist_mount(body, "l", np.random.default_rng(0), max_deg=0.0), 200.0)
+    right, _ = ideal_imu(kin, wrist_mount(body, "r", np.random.default_rng(0), max_deg=0.0), 200.0)
     assert np.abs(right - left).max() > 1.0                      # the two wrists read differently ...
     mirrored = mirror(torch.from_numpy(right.T[None]).float())[0].numpy().T
     np.testing.assert_allclose(mirrored, left, atol=1e-3)        # ... until one is mirrored

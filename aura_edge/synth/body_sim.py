@@ -46,7 +46,7 @@ def ideal_streams(kin: Kinematics, root: np.ndarray, subject: Subject, placement
     """Error-free (imu (T − 2·margin, 6), gravity part (T − 2·margin, 3)) per placement."""
     out = {}
     for placement in placements:
-        imu, gravity = ideal_imu(kin, subject.mounts[placement], SIM_RATE_HZ, root, with_gravity=True)
+        imu, gravity = ideal_imu(kin, subject.mounts[placement], SIM_RATE_HZ, root)
         out[placement] = (imu[margin:len(root) - margin], gravity[margin:len(root) - margin])
     return out
 

@@ -165,21 +165,16 @@ def _jitter(r: np.ndarray, rng: np.random.Generator, max_deg: float) -> np.ndarr
     return r @ rotvec_to_matrix(axis * np.radians(rng.uniform(0, max_deg)))
 
 
-def ideal_imu(kin: Kinematics, mount: Mount, rate_hz: float, root: np.ndarray | float = 0.0,
-              with_gravity: bool = False):
-    """Error-free (T, 6) [accel m/s², gyro rad/s] of a sensor on the body; ``root`` (T, 3) is added
-    to the segment positions when ``kin`` is root-relative.
-
-    with_gravity=True also returns the gravity part of the accelerometer reading, R_WSᵀ(−g_W)
-    (T, 3): what a device that reports 'linear acceleration' subtracts.
-    """
+def ideal_imu(kin: Kinematics, mount: Mount, rate_hz: float,
+              root: np.ndarray | float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """Error-free (T, 6) [accel m/s², gyro rad/s] of a sensor on the body, and the gravity part of
+    its accelerometer reading, R_WSᵀ(−g_W) (T, 3): what a device that reports 'linear
+    acceleration' subtracts. ``root`` (T, 3) is added to the segment positions when ``kin`` is
+    root-relative."""
     r_wb = kin.rotation(mount.segment)
     r_ws = r_wb @ mount.rotation
     p_s = kin.origin[mount.segment] + root + r_wb @ mount.lever_m
     specific = second_derivative(p_s, rate_hz) - GRAVITY_W
     acc = np.matmul(specific[:, None, :], r_ws)[:, 0, :]  # (R_WSᵀ a)ᵀ = aᵀ R_WS, per sample
     gyro = angular_velocity(r_ws, rate_hz)
-    imu = np.concatenate([acc, gyro], axis=1)
-    if not with_gravity:
-        return imu
-    return imu, -GRAVITY_W @ r_ws          # row vector times R_WS = (R_WSᵀ (−g_W))ᵀ
+    return np.concatenate([acc, gyro], axis=1), -GRAVITY_W @ r_ws   # row times R_WS = (R_WSᵀ (−g_W))ᵀ

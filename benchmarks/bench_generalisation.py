@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -165,18 +166,24 @@ def main() -> None:
 
     name = args.results_name
     run_config = json.loads((run / "config.json").read_text())
-    trained_with = {**run_config["train"], "device": run_config.get("trained_on", run_config["train"]["device"])}
-    result = {"machine": f"{platform.processor() or platform.machine()}, {len(__import__('os').sched_getaffinity(0))} "
-                         "cores", "main_run": str(run), "main_train_seconds": seconds, "target_ratio": TARGET_RATIO,
-              "main_run_training": {k: trained_with.get(k) for k in ("data", "epochs", "stages", "device")},
-              "rows": rows, "wrist_10hz_gravity_removed": {**wrist, "ratio": wrist_ratio}}
-    write_results(name, result)
+    training = {k: run_config["train"].get(k) for k in ("data", "epochs", "stages")}
+    training["device"] = run_config.get("trained_on", run_config["train"]["device"])
+    result = {"machine": f"{platform.processor() or platform.machine()}, {len(os.sched_getaffinity(0))} cores",
+              "main_run": str(run), "main_train_seconds": seconds, "target_ratio": TARGET_RATIO,
+              "main_run_training": training, "rows": rows,
+              "wrist_10hz_gravity_removed": {**wrist, "ratio": wrist_ratio}}
     plot(rows, RESULTS / f"{name}.png", reference)
-    training = result["main_run_training"]
+    markdown = render_markdown(result, name, args.lopo_epochs if lopo else None)
+    write_results(name, result, markdown)
+    print(markdown)
+
+
+def render_markdown(result: dict, name: str, lopo_epochs: str | None) -> str:
+    training, rows, wrist = result["main_run_training"], result["rows"], result["wrist_10hz_gravity_removed"]
     lines = [f"# Generalisation benchmark ({name})", "",
              f"Scored on {result['machine']}; the main run trained on device {training['device']} with "
              f"`--data \"{training['data']}\" --epochs {training['epochs']} --stages {training['stages']}`"
-             + (f", the leave-one-placement-out runs with `--epochs {args.lopo_epochs} --stages 1`." if lopo else "."),
+             + (f", the leave-one-placement-out runs with `--epochs {lopo_epochs} --stages 1`." if lopo_epochs else "."),
              "", "| condition | windows | SENvT-SS accuracy | SENvT-SS macro-F1 | RNN accuracy | RNN macro-F1 | "
              "SENvT ratio to in-distribution | >= 0.8 |", "|---|---|---|---|---|---|---|---|"]
     for r in rows:
@@ -193,11 +200,9 @@ def main() -> None:
                   f"{r['seen_placements_macro_f1']:.3f} | {r['ratio_to_seen_placements']:.2f} |" for r in lopo_done]
     lines += ["", f"End to end, 10 Hz gravity-removed left-wrist watch in g and deg/s ({wrist['n']} windows of "
               f"unseen people, `aura-edge eval --data`): accuracy {wrist['accuracy']:.3f}, macro-F1 "
-              f"{wrist['macro_f1']:.3f} ({wrist_ratio:.2f} of in-distribution).", "",
+              f"{wrist['macro_f1']:.3f} ({wrist['ratio']:.2f} of in-distribution).", "",
               f"![generalisation]({name}.png)", ""]
-    write_results(name, result, "\n".join(lines))
-    print("\n".join(lines))
-
+    return "\n".join(lines)
 
 if __name__ == "__main__":
     main()

@@ -8,6 +8,8 @@ Each condition is a synthetic test set that differs from the run's training corp
 - low rate 10-25 Hz: devices at 10-25 Hz (a leave-rate-out test when the run was trained with
   ``synth?rates=26-1000``, which keeps those rates out of the corpus and of augmentation);
 - gravity removed: every device reports linear acceleration;
+- any orientation: every device turned to a random orientation (a phone upside down in a pocket,
+  a watch worn on the inside of the wrist, a device whose axes follow another convention);
 - unseen phrasing: labels phrased unlike any training caption (``HELD_OUT_PHRASINGS``);
 - placement P: only placement P (a leave-one-placement-out test when the run was trained with
   ``synth?exclude=P``).
@@ -35,6 +37,7 @@ class Condition:
     config: object            # SynthConfig of the test windows
     split: str                # which split of that corpus is tested
     phrasing: bool = False    # score against HELD_OUT_PHRASINGS instead of the label names
+    turned: bool = False      # turn each window's sensor frame to a random orientation (seeded)
 
 
 def conditions_for(train_data: str, placements: tuple[str, ...] = (), windows: int = 3) -> list[Condition]:
@@ -56,6 +59,8 @@ def conditions_for(train_data: str, placements: tuple[str, ...] = (), windows: i
                   "test"),
         Condition("gravity removed", "held-out people, every device reports linear acceleration",
                   replace(test, gravity_removed=1.0), "test"),
+        Condition("any orientation", "held-out people, every device turned to a random orientation", test, "test",
+                  turned=True),
         Condition("unseen phrasing", "held-out people, labels phrased unlike any training caption", test, "test",
                   phrasing=True),
     ]
@@ -71,6 +76,8 @@ def evaluate_condition(condition: Condition, runs: dict, text_encoder, windows=N
     from aura_edge.train.loop import embed_imu
 
     windows = windows if windows is not None else build_corpus(condition.config)[condition.split]
+    if condition.turned:
+        windows = turned(windows)
     row = {"condition": condition.name, "description": condition.description, "windows": len(windows)}
     for name, run in runs.items():
         labels = list(dict.fromkeys([*run.config.get("labels", []), *windows.labels]))
@@ -82,6 +89,19 @@ def evaluate_condition(condition: Condition, runs: dict, text_encoder, windows=N
         result = zero_shot(embed_imu(run.imu_encoder, windows.imu), truth, labels, bank)
         row[name] = {"accuracy": round(result.accuracy, 4), "macro_f1": round(result.macro_f1, 4)}
     return row
+
+
+def turned(windows, seed: int = 0):
+    """The windows as devices worn in uniformly random orientations would read them: accelerometer
+    and gyroscope rotated together, one rotation per window."""
+    import torch
+
+    from aura_edge.train.augment import uniform_rotations
+
+    r = uniform_rotations(len(windows.imu), torch.Generator().manual_seed(seed)).numpy()
+    imu = np.concatenate([np.einsum("bij,bjt->bit", r, windows.imu[:, :3]),
+                          np.einsum("bij,bjt->bit", r, windows.imu[:, 3:])], axis=1)
+    return replace(windows, imu=imu.astype(windows.imu.dtype))
 
 
 def with_ratios(rows: list[dict], model: str, reference: str = "in-distribution") -> list[dict]:

@@ -1,13 +1,14 @@
 """Training augmentations: each keeps what identifies an activity and changes what should not matter."""
 
 import math
+from dataclasses import replace
 
 import pytest
 import torch
 
 from aura_edge.errors import ConfigError
 from aura_edge.train.augment import (AugmentConfig, augment_imu, change_tempo, random_rotations, remove_gravity,
-                                     through_slower_device)
+                                     through_slower_device, uniform_rotations)
 from aura_edge.train.data import synth_config
 from aura_edge.train.loop import augment_config
 
@@ -31,6 +32,20 @@ def test_rotations_are_proper_and_keep_vector_lengths():
     r = random_rotations(16, math.pi, torch.Generator().manual_seed(0))
     assert torch.allclose(torch.linalg.det(r), torch.ones(16), atol=1e-5)
     assert torch.allclose(r @ r.transpose(1, 2), torch.eye(3).expand(16, 3, 3), atol=1e-5)
+
+
+def test_free_rotations_cover_every_orientation_evenly():
+    r = uniform_rotations(20000, torch.Generator().manual_seed(0))
+    assert torch.allclose(torch.linalg.det(r), torch.ones(len(r)), atol=1e-5)
+    assert torch.allclose(r @ r.transpose(1, 2), torch.eye(3).expand(len(r), 3, 3), atol=1e-5)
+    # Uniform on SO(3): where the sensor's z axis ends up is uniform on the sphere, so its height
+    # is uniform on [-1, 1] (a quarter above 0.5), and the turn angle has density (1 - cos θ) / π
+    # (so a mean of π/2 + 2/π); small-tilt draws (random_rotations) fail both.
+    z = r[:, :, 2]
+    assert abs(float((z[:, 2] > 0.5).float().mean()) - 0.25) < 0.015
+    assert torch.allclose(z.mean(0), torch.zeros(3), atol=0.02)
+    angle = torch.arccos(((r.diagonal(dim1=1, dim2=2).sum(1) - 1) / 2).clamp(-1, 1))
+    assert abs(float(angle.mean()) - (math.pi / 2 + 2 / math.pi)) < 0.02
 
 
 def test_a_slower_device_keeps_slow_motion_and_loses_what_it_cannot_sample():
@@ -65,6 +80,19 @@ def test_augment_is_seeded_and_changes_the_batch():
 def test_leave_rate_out_corpora_keep_low_rates_out_of_augmentation_too():
     assert augment_config("synth?rates=26-1000").min_rate_hz == 26.0
     assert augment_config("synth").min_rate_hz == AugmentConfig().min_rate_hz == 10.0
+
+
+def test_any_orientation_spreads_gravity_over_the_sphere_as_worn_keeps_it_near_the_mounting():
+    still = torch.zeros(2000, 6, 200)
+    still[:, 0] = 9.81                          # at rest, gravity along the sensor's x axis
+    generator = torch.Generator().manual_seed(0)
+    for orientation, lowest_cos in (("as-worn", 0.8), ("any", -1.0)):
+        config = replace(augment_config("synth", orientation), mirror_prob=0.0, noise_acc=0.0, tempo=0.0,
+                         resample_prob=0.0, gravity_removal_prob=0.0, scale=0.0)
+        g = torch.nn.functional.normalize(augment_imu(still, generator, config)[:, :3].mean(-1), dim=1)
+        assert float(g[:, 0].min()) >= lowest_cos - 0.05     # 30 degrees of tilt at most as worn
+        if orientation == "any":                      # and every direction equally often otherwise
+            assert abs(float((g[:, 0] < 0).float().mean()) - 0.5) < 0.05
 
 
 def test_synth_specs_parse_and_bad_ones_say_what_is_wrong():

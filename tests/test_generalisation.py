@@ -25,7 +25,9 @@ def untrained_run(tmp_path_factory):
 def test_conditions_change_one_thing_each_and_add_the_left_out_placement():
     conditions = {c.name: c for c in generalisation.conditions_for(SPEC, ("ankle",), windows=2)}
     assert list(conditions) == ["in-distribution", "unseen subjects", "low rate 10-25 Hz", "gravity removed",
-                                "unseen phrasing", "placement ankle"]
+                                "any orientation", "unseen phrasing", "placement ankle"]
+    assert conditions["any orientation"].turned and conditions["any orientation"].config == conditions[
+        "unseen subjects"].config
     seen, test = conditions["in-distribution"], conditions["unseen subjects"]
     assert seen.split == "train" and seen.config.episode_seed == 1 and test.split == "test"
     assert "ankle" not in test.config.placements and test.config.rates_hz == (26.0, 1000.0)
@@ -36,6 +38,20 @@ def test_conditions_change_one_thing_each_and_add_the_left_out_placement():
     assert set(ankle.placement) == {"ankle"} and len(ankle) == 2 * len(ACTIVITIES)
     with pytest.raises(ConfigError, match="synthetic"):
         generalisation.conditions_for("/data/egoexo4d")
+
+
+def test_turned_windows_keep_magnitudes_and_their_own_rotation_per_window():
+    windows = build_corpus(generalisation.conditions_for(SPEC, windows=1)[1].config)["test"]
+    turned = generalisation.turned(windows)
+    for part in (slice(0, 3), slice(3, 6)):   # a rotation keeps |specific force| and |angular rate|
+        np.testing.assert_allclose(np.linalg.norm(turned.imu[:, part], axis=1),
+                                   np.linalg.norm(windows.imu[:, part], axis=1), rtol=1e-4, atol=1e-4)
+    assert not np.allclose(turned.imu, windows.imu, atol=0.1)
+    # accelerometer and gyroscope turn together: their dot product is kept sample by sample
+    np.testing.assert_allclose((turned.imu[:, :3] * turned.imu[:, 3:]).sum(1),
+                               (windows.imu[:, :3] * windows.imu[:, 3:]).sum(1), rtol=1e-3, atol=1e-3)
+    assert np.array_equal(turned.label, windows.label)
+    assert np.array_equal(generalisation.turned(windows).imu, turned.imu)   # seeded
 
 
 def test_unseen_phrasing_scores_against_the_held_out_names(untrained_run, monkeypatch):

@@ -174,10 +174,17 @@ def test_auto_epochs_are_six_on_a_cpu_forty_on_a_gpu_and_explicit_epochs_pass_th
         TrainConfig(epochs="many")
 
 
+def test_orientation_must_be_as_worn_or_any():
+    assert TrainConfig().orientation == "as-worn" and TrainConfig(orientation="any").orientation == "any"
+    with pytest.raises(ConfigError, match="--orientation"):
+        TrainConfig(orientation="upside-down")
+
+
 def test_a_run_records_the_epochs_and_device_it_resolved_not_auto(trained_run, tmp_path):
     root, _, _ = trained_run  # its tiny corpus
     run = train(tiny_config(root, tmp_path, name="auto", epochs="auto", stages="1", baseline=False,
                             max_train_windows=16))
     config = json.loads((run / "config.json").read_text())
     assert config["train"]["epochs"] == "6" and config["trained_on"] == "cpu"
+    assert config["train"]["orientation"] == "as-worn"
     assert len((run / "metrics.jsonl").read_text().splitlines()) == 6

@@ -80,8 +80,9 @@ def augment_imu(imu: torch.Tensor, generator: torch.Generator, config: AugmentCo
     chosen = (torch.rand(n, generator=generator) < config.mirror_prob).view(n, 1, 1)
     imu = torch.where(chosen, mirror(imu), imu)
     rot = random_rotations(n, math.radians(config.rotation_deg), generator)
-    chosen = (torch.rand(n, generator=generator) < config.free_rotation_prob).view(n, 1, 1)
-    rot = torch.where(chosen, uniform_rotations(n, generator), rot)
+    if config.free_rotation_prob > 0:   # no draws otherwise: as-worn training keeps its random stream
+        chosen = (torch.rand(n, generator=generator) < config.free_rotation_prob).view(n, 1, 1)
+        rot = torch.where(chosen, uniform_rotations(n, generator), rot)
     out = torch.cat([rot @ imu[:, :3], rot @ imu[:, 3:]], dim=1)
     if config.tempo > 0:
         out = change_tempo(out, 1 + config.tempo * (2 * torch.rand(n, generator=generator) - 1), generator)

@@ -2,13 +2,12 @@
 
     python benchmarks/bench_generalisation.py [--out runs/generalisation] [--epochs 6,1] [--stages 1,2]
         [--lopo head,left_wrist,...|all|none] [--lopo-epochs 6] [--windows 3] [--no-baseline]
-        [--results-name generalisation]
+        [--orientation as-worn|any] [--results-name generalisation]
 
 On a GPU, the 40-epoch protocol of benchmarks/results/generalisation-40-epochs.md:
     python benchmarks/bench_generalisation.py --out runs/gpu40 --epochs 40 --stages 1 --lopo-epochs 40 \
         --lopo thigh,ankle,head --no-baseline --results-name generalisation-40-epochs
-and generalisation-40-epochs-any-orientation.md is the same with every run trained
-`--orientation any` (the bench trains with the CLI's defaults; train the runs under --out first).
+and generalisation-40-epochs-any-orientation.md is the same with --orientation any (every run).
 
 1. Trains SENvT-SS and the RNN baseline with `aura-edge train --data "synth?rates=26-1000"`:
    the leave-rate-out protocol (no 10-25 Hz device in the corpus, and augmentation never
@@ -52,23 +51,26 @@ def trained(run: Path) -> bool:
     return (run / "model.safetensors").is_file() and (run / "report.json").is_file()
 
 
-def train(out: Path, name: str, data: str, epochs: str, stages: str, baseline: bool = True) -> tuple[Path, float]:
+def train(out: Path, name: str, data: str, epochs: str, stages: str, baseline: bool = True,
+          orientation: str = "as-worn") -> tuple[Path, float]:
     run = out / name
     started = time.time()
     if not trained(run):
         aura_edge("train", "--data", data, "--out", str(out), "--name", name, "--epochs", epochs, "--stages", stages,
-                  *([] if baseline else ["--no-baseline"]))
+                  "--orientation", orientation, *([] if baseline else ["--no-baseline"]))
     return run, round(time.time() - started, 1)
 
 
-def lopo_rows(out: Path, placements: list[str], epochs: str, windows: int, baseline: bool = True) -> list[dict]:
+def lopo_rows(out: Path, placements: list[str], epochs: str, windows: int, baseline: bool = True,
+              orientation: str = "as-worn") -> list[dict]:
     from aura_edge.generalisation import conditions_for, evaluate_condition
     from aura_edge.models.frozen import load_text_encoder
     from aura_edge.train.checkpoint import load_run
 
     text_encoder, rows = load_text_encoder("minilm"), []
     for placement in placements:
-        run, seconds = train(out, f"lopo-{placement}", f"synth?exclude={placement}", epochs, "1", baseline)
+        run, seconds = train(out, f"lopo-{placement}", f"synth?exclude={placement}", epochs, "1", baseline,
+                            orientation)
         runs = {"senvt-SS": load_run(run)}
         if (run / "baseline-rnn" / "config.json").is_file():
             runs["rnn-SS"] = load_run(run / "baseline-rnn")
@@ -143,17 +145,20 @@ def main() -> None:
     parser.add_argument("--lopo-epochs", default="6", help="stage-1 epochs of each leave-one-placement-out run")
     parser.add_argument("--windows", type=int, default=3, help="test windows per person and activity")
     parser.add_argument("--no-baseline", dest="baseline", action="store_false", help="train SENvT-SS only")
+    parser.add_argument("--orientation", choices=("as-worn", "any"), default="as-worn",
+                        help="aura-edge train --orientation of every run")
     parser.add_argument("--results-name", default="generalisation", help="file name of the results, no suffix")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     lopo = {"all": list(PLACEMENTS), "none": []}.get(args.lopo, [p for p in args.lopo.split(",") if p])
 
-    run, seconds = train(out, "rate-out", "synth?rates=26-1000", args.epochs, args.stages, args.baseline)
+    run, seconds = train(out, "rate-out", "synth?rates=26-1000", args.epochs, args.stages, args.baseline,
+                         args.orientation)
     if not (run / "generalisation.json").is_file():
         aura_edge("eval", "--run", str(run), "--conditions")
     main_rows = json.loads((run / "generalisation.json").read_text())["rows"]
-    rows = main_rows + lopo_rows(out, lopo, args.lopo_epochs, args.windows, args.baseline)
+    rows = main_rows + lopo_rows(out, lopo, args.lopo_epochs, args.windows, args.baseline, args.orientation)
     rows = with_ratios(rows, "senvt-SS")
     reference = rows[0]
     # The main run saw every placement: its held-out score at P is what P's own signals allow.

@@ -8,6 +8,7 @@ from aura_edge.signals import GRAVITY_MS2
 from aura_edge.synth import (
     ACTIVITIES,
     CAPTIONS,
+    DEV_PHRASINGS,
     HELD_OUT_PHRASINGS,
     PLACEMENTS,
     SynthConfig,
@@ -156,6 +157,17 @@ def test_held_out_phrasings_never_occur_in_any_training_caption():
     assert set(HELD_OUT_PHRASINGS) == set(ACTIVITIES)
     for label, phrase in HELD_OUT_PHRASINGS.items():
         assert phrase != label and not any(phrase.lower() in c for c in every_caption), (label, phrase)
+
+
+def test_dev_phrasings_are_two_new_names_per_label_apart_from_captions_and_the_test_phrasings():
+    every_caption = [c.lower() for captions in CAPTIONS.values() for c in captions]
+    assert set(DEV_PHRASINGS) == set(ACTIVITIES)
+    for label, phrases in DEV_PHRASINGS.items():
+        held_out = HELD_OUT_PHRASINGS[label].lower()
+        assert len(set(phrases)) == 2, label
+        for phrase in map(str.lower, phrases):
+            assert phrase not in ACTIVITIES and not any(phrase in c for c in every_caption), (label, phrase)
+            assert held_out not in phrase and phrase not in held_out, (label, phrase)
 
 
 def test_simulate_recording_at_52_hz_has_the_right_length_and_segments():

@@ -659,3 +659,16 @@ HELD_OUT_PHRASINGS: dict[str, str] = {
     "wiping a table": "cleaning the countertop",
     "writing with a pen": "jotting down notes",
 }
+
+# Two more names per label for development: they tune label expansion (benchmarks/bench_label_expansion.py)
+# so that HELD_OUT_PHRASINGS stay a test. No caption contains them and they do not overlap the held-out ones.
+DEV_PHRASINGS: dict[str, tuple[str, str]] = {
+    "brushing teeth": ("dental hygiene", "scrubbing my teeth"),
+    "eating": ("having dinner", "eating a meal with a fork"),
+    "drinking": ("sipping coffee", "taking a sip of water"),
+    "typing on a keyboard": ("working at a laptop", "keyboarding"),
+    "stirring a pot": ("cooking at the stove", "stirring soup"),
+    "vacuuming": ("running the vacuum cleaner", "doing the housework"),
+    "wiping a table": ("cleaning the table", "dusting a surface"),
+    "writing with a pen": ("signing a letter", "taking notes by hand"),
+}

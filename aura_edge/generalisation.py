@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from aura_edge.errors import ConfigError
-from aura_edge.evaluate import build_label_bank, zero_shot
+from aura_edge.evaluate import run_label_bank, zero_shot
 
 LOW_RATES_HZ = (10.0, 25.0)
 
@@ -69,8 +69,10 @@ def conditions_for(train_data: str, placements: tuple[str, ...] = (), windows: i
     return out
 
 
-def evaluate_condition(condition: Condition, runs: dict, text_encoder, windows=None) -> dict:
-    """Zero-shot scores of each named run ({name: LoadedRun}) on one condition's test windows."""
+def evaluate_condition(condition: Condition, runs: dict, text_encoder, windows=None,
+                       label_expansion: float | None = None) -> dict:
+    """Zero-shot scores of each named run ({name: LoadedRun}) on one condition's test windows, with labels
+    expanded toward each run's training captions by ``label_expansion`` (0: as typed; None: the run's default)."""
     from aura_edge.synth import build_corpus
     from aura_edge.synth.activities import HELD_OUT_PHRASINGS
     from aura_edge.train.loop import embed_imu
@@ -85,7 +87,7 @@ def evaluate_condition(condition: Condition, runs: dict, text_encoder, windows=N
         if condition.phrasing:
             labels = [HELD_OUT_PHRASINGS[label] for label in labels]
             truth = np.array([HELD_OUT_PHRASINGS[label] for label in truth])
-        bank = build_label_bank(text_encoder, labels, run.config.get("prompt_templates") or None)
+        bank = run_label_bank(text_encoder, labels, run.config, label_expansion)
         result = zero_shot(embed_imu(run.imu_encoder, windows.imu), truth, labels, bank)
         row[name] = {"accuracy": round(result.accuracy, 4), "macro_f1": round(result.macro_f1, 4)}
     return row

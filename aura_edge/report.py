@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 
 from aura_edge.data.windows import WindowSet
-from aura_edge.evaluate import ZeroShotResult, build_label_bank, retrieval, save_confusion_png, zero_shot
+from aura_edge.evaluate import (ZeroShotResult, label_expansion_for, retrieval, run_label_bank, save_confusion_png,
+                                zero_shot)
 from aura_edge.models import count_parameters
 from aura_edge.models.frozen import EmbeddingCache, load_text_encoder
 from aura_edge.train.checkpoint import LoadedRun, load_run
@@ -39,14 +40,14 @@ class RunEvaluation:
 
 
 def evaluate_run(run: LoadedRun, windows: WindowSet, text_encoder=None, labels: list[str] | None = None,
-                 retrieval_pool: int = 1000) -> RunEvaluation:
+                 retrieval_pool: int = 1000, label_expansion: float | None = None) -> RunEvaluation:
     from aura_edge.train.loop import embed_imu
 
     text_encoder = text_encoder or load_text_encoder(_encoder_spec(run.config))
     # Candidates: every activity the run was trained on plus any new one in the data, so a test
     # split that happens to hold few activities is still scored against the full label set.
     labels = labels or list(dict.fromkeys([*run.config.get("labels", []), *windows.labels]))
-    bank = build_label_bank(text_encoder, labels, run.config.get("prompt_templates") or None)
+    bank = run_label_bank(text_encoder, labels, run.config, label_expansion)
     emb = embed_imu(run.imu_encoder, windows.imu)
     result = zero_shot(emb, windows.label, labels, bank)
     per_placement = {}
@@ -68,7 +69,7 @@ def _encoder_spec(config: dict) -> str:
     return config["train"].get("text_encoder", "minilm")
 
 
-def write_run_report(run_dir: Path, windows: WindowSet | None = None) -> dict:
+def write_run_report(run_dir: Path, windows: WindowSet | None = None, label_expansion: float | None = None) -> dict:
     """Evaluate a run (and its baseline-rnn/ if present) on the test split and write the report."""
     run_dir = Path(run_dir)
     main = load_run(run_dir)
@@ -82,14 +83,14 @@ def write_run_report(run_dir: Path, windows: WindowSet | None = None) -> dict:
         runs.append((run_dir / BASELINE_DIR, load_run(run_dir / BASELINE_DIR)))
     evaluations = []
     for path, run in runs:
-        ev = evaluate_run(run, windows, text_encoder)
+        ev = evaluate_run(run, windows, text_encoder, label_expansion=label_expansion)
         save_confusion_png(ev.zero_shot, run_dir / f"confusion_{ev.family}.png",
                            f"{ev.name} zero-shot on held-out subjects")
         evaluations.append(ev)
     _plot_curves(run_dir, [(ev.name, p) for ev, (p, _) in zip(evaluations, runs)])
     models = [{**ev.summary(), "train_seconds": _train_seconds(path)} for ev, (path, _) in zip(evaluations, runs)]
     report = {"run": str(run_dir), "test_windows": len(windows), "text_encoder": main.config["text_encoder"],
-              "models": models}
+              "label_expansion": label_expansion_for(main.config, label_expansion), "models": models}
     (run_dir / "report.json").write_text(json.dumps(report, indent=2) + "\n")
     (run_dir / "report.md").write_text(render_markdown(report, main.config, _read_generalisation(run_dir)))
     return report
@@ -98,7 +99,8 @@ def write_run_report(run_dir: Path, windows: WindowSet | None = None) -> dict:
 GENERALISATION_FILE = "generalisation.json"
 
 
-def write_generalisation_report(run_dir: Path, windows: int = 3, progress=print) -> list[dict]:
+def write_generalisation_report(run_dir: Path, windows: int = 3, progress=print,
+                                label_expansion: float | None = None) -> list[dict]:
     """Score the run (and its baseline) under the held-out conditions of ``generalisation.py``;
     writes generalisation.json and adds the table to report.md. Placements the run was trained
     without get their own (leave-one-placement-out) condition."""
@@ -122,9 +124,12 @@ def write_generalisation_report(run_dir: Path, windows: int = 3, progress=print)
         progress(f"  {condition.name}: {condition.description}")
         if condition.config not in built:
             built[condition.config] = build_corpus(condition.config)
-        rows.append(evaluate_condition(condition, named, text_encoder, built[condition.config][condition.split]))
+        rows.append(evaluate_condition(condition, named, text_encoder, built[condition.config][condition.split],
+                                       label_expansion))
     rows = with_ratios(rows, next(iter(named)))
-    (run_dir / GENERALISATION_FILE).write_text(json.dumps({"models": list(named), "rows": rows}, indent=2) + "\n")
+    (run_dir / GENERALISATION_FILE).write_text(json.dumps({"models": list(named), "rows": rows,
+                                                           "label_expansion": label_expansion_for(
+                                                               runs["main"].config, label_expansion)}, indent=2) + "\n")
     if (run_dir / "report.json").is_file():
         report = json.loads((run_dir / "report.json").read_text())
         (run_dir / "report.md").write_text(render_markdown(report, runs["main"].config, _read_generalisation(run_dir)))
@@ -191,7 +196,8 @@ def render_markdown(report: dict, config: dict, generalisation: dict | None = No
         lines.append(f"| {m['model']} | {m['parameters'] / 1e6:.2f} M | {m['train_seconds']} s | {z['accuracy']:.3f} | "
                      f"{z['macro_f1']:.3f} | {placements} |")
     lines += ["", "Labels are scored with the prompt-template ensemble "
-              f"{config.get('prompt_templates')}.", "", "## Retrieval (held-out subjects)", "",
+              f"{config.get('prompt_templates')}{_expansion_note(report.get('label_expansion', 0))}.", "",
+              "## Retrieval (held-out subjects)", "",
               "| model | direction | N | R@1 | R@10 | R@50 | MRR |", "|---|---|---|---|---|---|---|"]
     for m in report["models"]:
         for r in m["retrieval"]:
@@ -208,10 +214,15 @@ def render_markdown(report: dict, config: dict, generalisation: dict | None = No
         lines += ["", "## Generalisation (held-out conditions, `aura-edge eval --conditions`)", "",
                   markdown_table(generalisation["rows"], generalisation["models"]), "",
                   "Every condition but in-distribution uses the held-out test people; the ratio is the first "
-                  "model's macro-F1 over its in-distribution macro-F1."]
+                  "model's macro-F1 over its in-distribution macro-F1"
+                  f"{_expansion_note(generalisation.get('label_expansion', 0))}."]
     lines += ["", "## Plots", "", "![training curves](training_curves.png)", ""]
     lines += [f"![confusion {m['family']}](confusion_{m['family']}.png)" for m in report["models"]]
     return "\n".join(lines) + "\n"
+
+
+def _expansion_note(weight: float) -> str:
+    return f", each label expanded toward its nearest training captions (weight {weight:g})" if weight else ""
 
 
 _GRAVITY_REMOVED_NOTE = ("Note: these recordings have gravity removed, while this model was trained on "
@@ -219,7 +230,8 @@ _GRAVITY_REMOVED_NOTE = ("Note: these recordings have gravity removed, while thi
 
 
 def evaluate_recordings(run_dir: Path, data_path: Path, out_dir: Path | None = None,
-                        labels: list[str] | None = None, placement: str = "hand") -> dict:
+                        labels: list[str] | None = None, placement: str = "hand",
+                        label_expansion: float | None = None) -> dict:
     """Zero-shot accuracy and macro-F1 of a run on labelled recordings (any rate, units, gravity)."""
     from aura_edge.data.recordings import load_labelled
     from aura_edge.train.loop import embed_imu
@@ -228,7 +240,8 @@ def evaluate_recordings(run_dir: Path, data_path: Path, out_dir: Path | None = N
     recordings = load_labelled(data_path, placement)
     labels = labels or recordings.labels
     text_encoder = load_text_encoder(_encoder_spec(run.config))
-    bank = build_label_bank(text_encoder, labels, run.config.get("prompt_templates") or None)
+    label_expansion = label_expansion_for(run.config, label_expansion)
+    bank = run_label_bank(text_encoder, labels, run.config, label_expansion)
     # A window longer than 5 s is the mean of its sliding 5 s windows' embeddings.
     emb = np.stack([embed_imu(run.imu_encoder, w).mean(axis=0) for w in recordings.windows])
     emb /= np.linalg.norm(emb, axis=1, keepdims=True)
@@ -238,13 +251,13 @@ def evaluate_recordings(run_dir: Path, data_path: Path, out_dir: Path | None = N
     save_confusion_png(result, out_dir / "confusion.png", f"{Path(data_path).name}")
     summary = {"data": str(data_path), "run": str(run_dir), "rate_hz": recordings.rate_hz,
                "units": [recordings.acc_unit, recordings.gyro_unit], "gravity": recordings.gravity,
-               **result.summary(), "per_class_f1": result.per_class_f1}
+               "label_expansion": label_expansion, **result.summary(), "per_class_f1": result.per_class_f1}
     (out_dir / "report.json").write_text(json.dumps(summary, indent=2) + "\n")
     rows = "\n".join(f"| {k} | {v:.3f} |" for k, v in result.per_class_f1.items())
     (out_dir / "report.md").write_text(
         f"# Zero-shot evaluation of {Path(run_dir).name} on {Path(data_path).name}\n\n"
         f"{result.n} windows at {recordings.rate_hz:g} Hz, units {recordings.acc_unit} / {recordings.gyro_unit}, "
-        f"gravity {recordings.gravity}; {len(labels)} labels.\n\n"
+        f"gravity {recordings.gravity}; {len(labels)} labels{_expansion_note(label_expansion)}.\n\n"
         + (_GRAVITY_REMOVED_NOTE if recordings.gravity == "removed"
            and not run.config.get("input_contract", {}).get("gravity_removed_ok") else "") +
         f"- accuracy: **{result.accuracy:.3f}**\n- macro-F1: **{result.macro_f1:.3f}**\n\n"

@@ -44,8 +44,11 @@ class ExportConfig:
     calibration_method: str = "entropy"
     data: str | None = None                # calibration corpus; default: the run's training data
     tensorrt_cache: str | None = None
+    label_expansion: float | None = None   # pull labels toward the run's training captions (None: default)
 
     def __post_init__(self) -> None:
+        if self.label_expansion is not None and not self.label_expansion >= 0:
+            raise ConfigError(f"--label-expansion {self.label_expansion} must be 0 (labels as typed) or more")
         if self.calibration_windows < 1:
             raise ConfigError(f"--calibration-windows {self.calibration_windows} must be at least 1 "
                               f"(>= {quantize.MIN_CALIBRATION_WINDOWS} recommended)")
@@ -136,13 +139,17 @@ def _contract(run) -> dict:
 # --- one function per artifact -------------------------------------------------------------------
 
 def export_labels(job: ExportJob) -> None:
-    from aura_edge.evaluate import PROMPT_TEMPLATES
+    from aura_edge.evaluate import PROMPT_TEMPLATES, label_expansion_for
     from aura_edge.report import _encoder_spec
 
     spec = _encoder_spec(job.run.config)
     job.say(f"label bank: {len(job.labels)} labels through {spec}")
     templates = job.run.config.get("prompt_templates") or PROMPT_TEMPLATES
-    job.label_entry = write_label_bank(job.dir / LABELS_FILE, job.labels, spec, templates)
+    expansion = label_expansion_for(job.run.config, job.config.label_expansion)
+    anchors = job.run.config.get("captions", [])
+    if expansion:
+        job.say(f"label expansion {expansion:g} toward {len(anchors)} training captions")
+    job.label_entry = write_label_bank(job.dir / LABELS_FILE, job.labels, spec, templates, anchors, expansion)
     if job.label_entry["text_encoder"] != job.run.config.get("text_encoder", job.label_entry["text_encoder"]):
         raise RunError(f"{spec} resolves to {job.label_entry['text_encoder']}, but {job.run.path} was trained "
                        f"against {job.run.config['text_encoder']}; install the run's text-encoder weights")

@@ -2,6 +2,8 @@
 
 Each label is put into every prompt template, embedded, averaged and re-normalised
 (`aura_edge.evaluate.build_label_bank`), so zero-shot scoring on the device is one matrix product.
+With label expansion each label is also pulled toward the run's training captions nearest it;
+labels.npz keeps those captions and the weight so that an edit expands new labels the same way.
 `rebuild_labels` edits the labels of an existing bundle without touching its models.
 """
 
@@ -55,19 +57,31 @@ def validate_labels(labels) -> list[str]:
     return labels
 
 
-def write_label_bank(path: Path, labels: list[str], text_encoder_spec: str, templates) -> dict:
-    """Embed the labels and write labels.npz; returns the manifest entry."""
+def write_label_bank(path: Path, labels: list[str], text_encoder_spec: str, templates, anchors=(),
+                     expansion: float = 0.0) -> dict:
+    """Embed the labels (expanded toward ``anchors`` when ``expansion`` > 0) and write labels.npz;
+    returns the manifest entry."""
     from aura_edge.evaluate import build_label_bank
     from aura_edge.models.frozen import load_text_encoder
 
     labels = validate_labels(labels)
-    templates = list(templates)
+    templates, anchors = list(templates), list(anchors) if expansion else []
     encoder = load_text_encoder(text_encoder_spec)
-    bank = build_label_bank(encoder, labels, templates)
+    bank = build_label_bank(encoder, labels, templates, anchors, expansion)
     np.savez(path, labels=np.array(labels, dtype=str), embeddings=bank.astype(np.float32),
-             templates=np.array(templates, dtype=str), text_encoder=np.array(encoder.id))
+             templates=np.array(templates, dtype=str), text_encoder=np.array(encoder.id),
+             anchors=np.array(anchors, dtype=str), expansion=np.array(float(expansion)))
     return {"file": path.name, "count": len(labels), "text_encoder": encoder.id,
-            "text_encoder_spec": text_encoder_spec, "templates": templates}
+            "text_encoder_spec": text_encoder_spec, "templates": templates,
+            "label_expansion": float(expansion), "anchors": len(anchors)}
+
+
+def read_expansion(file: Path) -> tuple[list[str], float]:
+    """The anchors and weight a labels.npz was expanded with (none, 0 for banks written without)."""
+    with np.load(file, allow_pickle=False) as z:
+        if "expansion" not in z:
+            return [], 0.0
+        return [str(s) for s in z["anchors"].tolist()], float(z["expansion"])
 
 
 def edit_labels(current: list[str], add=(), remove=()) -> list[str]:
@@ -97,6 +111,7 @@ def rebuild_labels(bundle_dir: Path | str, add=(), remove=(), progress=None) -> 
     manifest = read_manifest(bundle_dir)
     verify_files(bundle_dir, manifest)
     current, _, templates, text_encoder_id = read_label_bank(bundle_dir / LABELS_FILE)
+    anchors, expansion = read_expansion(bundle_dir / LABELS_FILE)
     labels = edit_labels(current, add, remove)
     spec = manifest.get("labels", {}).get("text_encoder_spec")
     if not spec:
@@ -108,7 +123,7 @@ def rebuild_labels(bundle_dir: Path | str, add=(), remove=(), progress=None) -> 
                 link_or_copy(bundle_dir / name, staging / name)
         if progress:
             progress(f"embedding {len(labels)} labels with {spec}")
-        entry = write_label_bank(staging / LABELS_FILE, labels, spec, templates)
+        entry = write_label_bank(staging / LABELS_FILE, labels, spec, templates, anchors, expansion)
         if entry["text_encoder"] != text_encoder_id:
             raise BundleError(f"text encoder {spec!r} now resolves to {entry['text_encoder']}, but the bundle's labels "
                               f"came from {text_encoder_id}; the new label embeddings would not match the model. "

@@ -1,8 +1,9 @@
 import numpy as np
 import pytest
 
-from aura_edge.errors import DataError
-from aura_edge.evaluate import f1_per_class, retrieval, retrieval_ranks, zero_shot
+from aura_edge.errors import ConfigError, DataError
+from aura_edge.evaluate import (DEFAULT_LABEL_EXPANSION, anchor_captions, expand_label_bank, f1_per_class,
+                                label_expansion_for, retrieval, retrieval_ranks, run_label_bank, zero_shot)
 
 
 def test_retrieval_ranks_on_a_known_ranking():
@@ -46,3 +47,59 @@ def test_f1_of_a_class_never_predicted_is_zero():
 def test_zero_shot_rejects_labels_outside_the_label_set():
     with pytest.raises(DataError, match="not in the label set"):
         zero_shot(np.eye(2, dtype=np.float32), ["a", "z"], ["a", "b"], np.eye(2, dtype=np.float32))
+
+
+# --- label expansion ----------------------------------------------------------------------------
+
+def unit(rows) -> np.ndarray:
+    rows = np.asarray(rows, dtype=np.float64)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def test_expansion_pulls_a_label_toward_its_nearest_caption_and_keeps_unit_length():
+    anchors = np.eye(3)
+    bank = unit([[0.8, 0.6, 0.0], [0.0, 0.6, 0.8]])
+    out = expand_label_bank(bank, anchors, weight=2.0, sharpness=40.0)
+    assert np.allclose(np.linalg.norm(out, axis=1), 1.0)
+    assert out[0, 0] > bank[0, 0] and out[0, 1] < bank[0, 1]     # toward anchor 0, its nearest
+    assert out[1, 2] > bank[1, 2] and out[1, 1] < bank[1, 1]     # toward anchor 2
+    assert np.allclose(expand_label_bank(bank, anchors, 0.0), bank)
+    # a large weight and sharpness leave only the nearest caption
+    assert np.allclose(expand_label_bank(bank, anchors, 1e6, 1e3), anchors[[0, 2]], atol=1e-5)
+    # a blunt softmax averages the captions: the pull no longer prefers the nearest one
+    blunt = expand_label_bank(bank, anchors, 1e6, 1e-6)
+    assert np.allclose(blunt, unit([[1, 1, 1], [1, 1, 1]]), atol=1e-4)
+
+
+def test_label_expansion_of_a_run_needs_its_recorded_captions():
+    vectors = {"a person walks": [1, 0, 0], "someone sits down": [0, 1, 0], "walk": [1, 0, 0],
+               "strolling": [0.6, 0.2, 0.8]}
+
+    class Encoder:
+        def encode(self, texts):
+            return unit([vectors[t] for t in texts])
+
+    config = {"prompt_templates": ["{}"], "captions": ["a person walks", "someone sits down"]}
+    plain = run_label_bank(Encoder(), ["strolling", "walk"], config, expansion=0.0)
+    expanded = run_label_bank(Encoder(), ["strolling", "walk"], config, expansion=2.0)
+    assert np.allclose(plain[1], expanded[1], atol=1e-6)          # already where its caption is
+    assert expanded[0] @ vectors["a person walks"] > plain[0] @ vectors["a person walks"] + 0.3
+    with pytest.raises(ConfigError, match="does not record its training captions"):
+        run_label_bank(Encoder(), ["walk"], {"prompt_templates": ["{}"]}, expansion=2.0)
+    assert np.allclose(run_label_bank(Encoder(), ["walk"], {"prompt_templates": ["{}"]}), plain[1:])
+
+
+def test_runs_that_record_captions_expand_by_default_and_older_runs_do_not():
+    assert label_expansion_for({"captions": ["a person walks"]}) == DEFAULT_LABEL_EXPANSION > 0
+    assert label_expansion_for({"captions": ["a person walks"]}, 0.0) == 0.0
+    assert label_expansion_for({"captions": ["a person walks"]}, 3.0) == 3.0
+    assert label_expansion_for({}) == 0.0 and label_expansion_for({"captions": []}, 0.0) == 0.0
+    with pytest.raises(ConfigError, match="retrain it, or pass --label-expansion 0"):
+        label_expansion_for({}, 0.5)
+
+
+def test_a_run_records_its_most_frequent_distinct_captions_as_anchors(monkeypatch):
+    from aura_edge import evaluate
+
+    monkeypatch.setattr(evaluate, "MAX_ANCHORS", 2)
+    assert anchor_captions(np.array(["b", "a", "b", "c", "a", "b"])) == ["b", "a"]

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from aura_edge.cli import main
 from aura_edge.errors import BundleError, ConfigError, RunError, WeightsError
+from aura_edge.evaluate import DEFAULT_LABEL_EXPANSION, anchor_captions, run_label_bank
 from aura_edge.export import ExportConfig, export_bundle, onnx_export, quantize
 from aura_edge.export import bundle as bundle_mod
 from aura_edge.export.label_bank import MAX_LABEL_CHARS, MAX_LABELS, validate_labels
@@ -42,7 +43,8 @@ def make_tiny_run(root: Path) -> Path:
         make_tiny_windows(subjects, seed=seed).save(corpus / f"{split}.npz")
     torch.manual_seed(0)
     encoder = build_encoder(imu_encoder_config("senvt", "SS", 384)).eval()
-    return ckpt.save_untrained_run(run, encoder, list(TINY_LABELS), str(corpus))
+    captions = anchor_captions(make_tiny_windows(range(4), seed=1).caption)
+    return ckpt.save_untrained_run(run, encoder, list(TINY_LABELS), str(corpus), captions=captions)
 
 
 def build_tiny_bundle(tmp_path_factory) -> tuple[Path, Path]:
@@ -252,6 +254,41 @@ def test_force_replaces_a_bundle_and_without_it_the_bundle_is_refused(exported, 
     assert sorted(p.name for p in target.iterdir()) == ["labels.npz", "manifest.json", "model.onnx"]
     assert load_bundle(target).variant == "fp32"
     assert [p.name for p in tmp_path.iterdir()] == ["bundle"]
+
+
+def test_label_expansion_is_exported_and_kept_when_labels_are_edited(exported, tmp_path, fast_fp32_export):
+    from aura_edge.export import rebuild_labels
+    from aura_edge.models.frozen import load_text_encoder
+
+    run, plain = exported
+    config = json.loads((run / "config.json").read_text())
+    target = export_bundle(ExportConfig(run=str(run), out=str(tmp_path / "bundle"), label_expansion=2.0))
+    expanded, text_encoder = load_bundle(target), load_text_encoder("minilm")
+    assert np.allclose(expanded.label_bank, run_label_bank(text_encoder, expanded.labels, config, 2.0), atol=1e-6)
+    assert not np.allclose(expanded.label_bank, load_bundle(plain).label_bank, atol=1e-2)
+    assert manifest(plain)["labels"]["label_expansion"] == DEFAULT_LABEL_EXPANSION   # what the default export did
+    assert manifest(target)["labels"]["label_expansion"] == 2.0
+    assert manifest(target)["labels"]["anchors"] == len(config["captions"]) == 8
+    rebuild_labels(target, add=["jogging"])     # the new label is expanded like the others
+    edited = load_bundle(target)
+    assert np.allclose(edited.label_bank[:4], expanded.label_bank, atol=1e-6)
+    assert np.allclose(edited.label_bank[4], run_label_bank(text_encoder, ["jogging"], config, 2.0)[0], atol=1e-6)
+
+
+def test_a_run_that_does_not_record_its_captions_exports_labels_as_typed(exported, tmp_path, fast_fp32_export):
+    run, _ = exported
+    old = shutil.copytree(run, tmp_path / "old-run")
+    config = json.loads((old / "config.json").read_text())
+    del config["captions"]
+    (old / "config.json").write_text(json.dumps(config))
+    result = CliRunner().invoke(main, ["export", "--run", str(old), "--out", str(tmp_path / "b"),
+                                       "--label-expansion", "2"])
+    assert result.exit_code == 2 and "does not record its training captions" in result.output
+    assert not (tmp_path / "b").exists()
+    export_bundle(ExportConfig(run=str(old), out=str(tmp_path / "b")))
+    assert manifest(tmp_path / "b")["labels"]["label_expansion"] == 0.0
+    result = CliRunner().invoke(main, ["export", "--run", str(run), "--label-expansion", "-1"])
+    assert result.exit_code == 2 and "--label-expansion" in result.output
 
 
 def test_force_never_replaces_a_directory_that_is_not_a_bundle(exported, tmp_path):

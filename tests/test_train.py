@@ -48,6 +48,18 @@ def test_the_report_shows_the_rnn_baseline_beside_senvt(trained_run):
         assert m["retrieval"][0]["N"] == report["test_windows"]
 
 
+def test_a_run_records_its_training_captions_and_its_report_expands_labels_toward_them(trained_run):
+    from conftest import make_tiny_windows
+
+    from aura_edge.evaluate import DEFAULT_LABEL_EXPANSION
+
+    _, _, run = trained_run
+    config = json.loads((run / "config.json").read_text())
+    assert sorted(config["captions"]) == sorted(set(make_tiny_windows(range(0, 4), seed=1).caption.tolist()))
+    assert json.loads((run / "report.json").read_text())["label_expansion"] == DEFAULT_LABEL_EXPANSION
+    assert f"(weight {DEFAULT_LABEL_EXPANSION:g})" in (run / "report.md").read_text()
+
+
 def test_config_json_rebuilds_the_trained_encoder_exactly(trained_run):
     _, _, run = trained_run
     config = json.loads((run / "config.json").read_text())

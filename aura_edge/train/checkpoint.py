@@ -123,7 +123,7 @@ def _unwrap(module: nn.Module) -> nn.Module:
 
 
 def save_untrained_run(path: Path, encoder: nn.Module, labels: list[str], data: str,
-                       text_encoder: str = "minilm") -> Path:
+                       text_encoder: str = "minilm", captions=()) -> Path:
     """A run directory around an encoder that was never trained (benchmarks and tests of export)."""
     from aura_edge.evaluate import PROMPT_TEMPLATES
     from aura_edge.signals import input_contract
@@ -134,5 +134,6 @@ def save_untrained_run(path: Path, encoder: nn.Module, labels: list[str], data: 
     write_json_atomic(path / CONFIG_FILE, {
         "imu_encoder": encoder.config.to_dict(), "mocap_encoder": None, "text_encoder": text_encoder,
         "input_contract": input_contract(encoder.config.embed_dim), "labels": list(labels),
-        "prompt_templates": list(PROMPT_TEMPLATES), "train": {"data": data, "text_encoder": text_encoder}})
+        "prompt_templates": list(PROMPT_TEMPLATES), "captions": list(captions),
+        "train": {"data": data, "text_encoder": text_encoder}})
     return path

@@ -165,7 +165,7 @@ def _train_one(config: TrainConfig, world: dist_utils.World, device: torch.devic
 
 def _run_config(config, encoders, text_encoder, corpus, plan, device) -> dict:
     from aura_edge import __version__
-    from aura_edge.evaluate import PROMPT_TEMPLATES
+    from aura_edge.evaluate import PROMPT_TEMPLATES, anchor_captions
     from aura_edge.signals import input_contract
 
     return {
@@ -176,6 +176,7 @@ def _run_config(config, encoders, text_encoder, corpus, plan, device) -> dict:
         "input_contract": input_contract(text_encoder.dim, _sees_gravity_removed(config)),
         "labels": corpus["train"].labels,
         "prompt_templates": list(PROMPT_TEMPLATES),
+        "captions": anchor_captions(corpus["train"].caption),   # anchors for label expansion at export / eval
         "plan": [s.describe() for s in plan],
         "train": config.__dict__,
         "trained_on": str(device),  # what --device auto chose; "train" keeps the option as given

@@ -59,9 +59,9 @@ def test_unseen_phrasing_scores_against_the_held_out_names(untrained_run, monkey
     from aura_edge.train.checkpoint import load_run
 
     banks = []
-    real = generalisation.build_label_bank
-    monkeypatch.setattr(generalisation, "build_label_bank", lambda enc, labels, t=None: banks.append(labels)
-                        or real(enc, labels, t))
+    real = generalisation.run_label_bank
+    monkeypatch.setattr(generalisation, "run_label_bank", lambda enc, labels, config, w=None: banks.append(labels)
+                        or real(enc, labels, config, w))
     condition = [c for c in generalisation.conditions_for(SPEC, windows=1) if c.phrasing][0]
     row = generalisation.evaluate_condition(condition, {"m": load_run(untrained_run)}, load_text_encoder("minilm"))
     assert banks == [[HELD_OUT_PHRASINGS[a] for a in ACTIVITIES]]

@@ -6,7 +6,7 @@ A bundle directory (written by `aura-edge export`):
   model.int8.onnx       INT8 for ONNX Runtime on CPU (dynamic per-channel MatMul/Gemm)
   model.int8.qdq.onnx   INT8 QDQ (symmetric, zero points 0) for TensorRT
   *.plan                optional TensorRT engine, only for the GPU and TensorRT it was built with
-  labels.npz            labels, (C, D) label bank, prompt templates, text-encoder id
+  labels.npz            labels, (C, D) label bank, prompt templates, text-encoder id, expansion weight + anchors
   manifest.json         input contract, sha256 of every file, provenance, export measurements
 
 Only numpy, json, hashlib and onnxruntime are used: a device that only streams never needs torch.

@@ -39,7 +39,10 @@ def build_label_bank(text_encoder, labels: list[str], templates=PROMPT_TEMPLATES
     if expansion > 0:
         if not len(anchors):
             raise DataError("label expansion needs the training captions as anchors, and none were given")
-        anchor_emb = text_encoder.encode(list(anchors))
+        from aura_edge.models.frozen import EmbeddingCache
+
+        # The run's captions: training already cached their embeddings, so nothing is encoded again.
+        anchor_emb = EmbeddingCache().encode(text_encoder, list(anchors))
         bank = expand_label_bank(bank, anchor_emb / np.linalg.norm(anchor_emb, axis=1, keepdims=True), expansion)
     return bank.astype(np.float32)
 

@@ -76,6 +76,8 @@ def test_label_expansion_of_a_run_needs_its_recorded_captions():
                "strolling": [0.6, 0.2, 0.8]}
 
     class Encoder:
+        id = "test-word-vectors"
+
         def encode(self, texts):
             return unit([vectors[t] for t in texts])
 

@@ -50,7 +50,7 @@ def main(verbose: bool) -> None:
 @click.option("--data", default="synth", show_default=True,
               help="'synth' (built-in corpus; options as in 'synth?exclude=thigh&rates=26-1000', keys: "
                    "placements, exclude, activities, rates, gravity_removed, windows, subjects, seed, "
-                   "episode_seed), an Ego-Exo4D root, "
+                   "episode_seed, random_sites), an Ego-Exo4D root, "
                    "or a directory holding train.npz, val.npz, test.npz windows.")
 @click.option("--text-encoder", default="minilm", show_default=True,
               help="Frozen target space: 'minilm' (offline) or 'open_clip:ARCH:WEIGHTS' (local file or cache).")

@@ -49,9 +49,11 @@ def conditions_for(train_data: str, placements: tuple[str, ...] = (), windows: i
     if base is None:
         raise ConfigError(f"generalisation conditions need a run trained on the synthetic corpus; this one used "
                           f"--data {train_data!r}")
-    test = replace(base, subjects=(base.subjects[0], 0, base.subjects[2]), windows_per_activity=windows)
+    # Every condition is scored at the named placements, whatever random sites training added.
+    test = replace(base, subjects=(base.subjects[0], 0, base.subjects[2]), windows_per_activity=windows,
+                   random_sites=0.0)
     seen = replace(base, subjects=(base.subjects[0], 0, 0), windows_per_activity=max(1, windows // 2),
-                   episode_seed=base.episode_seed + 1)
+                   episode_seed=base.episode_seed + 1, random_sites=0.0)
     out = [
         Condition("in-distribution", "training people and devices, new episodes", seen, "train"),
         Condition("unseen subjects", "held-out people", test, "test"),

@@ -38,6 +38,9 @@ def test_conditions_change_one_thing_each_and_add_the_left_out_placement():
     assert set(ankle.placement) == {"ankle"} and len(ankle) == 2 * len(ACTIVITIES)
     with pytest.raises(ConfigError, match="synthetic"):
         generalisation.conditions_for("/data/egoexo4d")
+    # Random training sites stay in training: every condition is scored at the named placements.
+    with_sites = generalisation.conditions_for(SPEC + "&random_sites=0.4", ("ankle",), windows=2)
+    assert [c.config for c in with_sites] == [c.config for c in conditions.values()]
 
 
 def test_turned_windows_keep_magnitudes_and_their_own_rotation_per_window():

@@ -18,8 +18,17 @@ from aura_edge.synth import (
 )
 from aura_edge.synth.body_sim import SIM_RATE_HZ, generate_pose, place_body
 from aura_edge.synth.skeleton import JOINT_INDEX, JOINTS, body_from_height, forward_kinematics
-from aura_edge.synth.subjects import make_subject
-from aura_edge.synth.virtual_imu import angular_velocity, head_mount, ideal_imu, rotvec_to_matrix, so3_log, wrist_mount
+from aura_edge.synth.corpus import RANDOM_SITE, _with_random_sites
+from aura_edge.synth.subjects import PLACEMENT_SEGMENTS, make_subject
+from aura_edge.synth.virtual_imu import (
+    angular_velocity,
+    head_mount,
+    ideal_imu,
+    rotvec_to_matrix,
+    site_mount,
+    so3_log,
+    wrist_mount,
+)
 
 SMALL = SynthConfig(seed=3, subjects=(2, 1, 1), windows_per_activity=1)
 
@@ -194,6 +203,50 @@ def test_bad_config_values_are_refused_with_the_value_shown():
         SynthConfig(subjects=(0, 1, 1))
     with pytest.raises(ConfigError, match="5000"):
         simulate_recording(["walking"], 5.0, rate_hz=5000)
+    with pytest.raises(ConfigError, match="1.5"):
+        SynthConfig(random_sites=1.5)
+
+
+@pytest.mark.parametrize("segment", ["head", "trunk", "pelvis", "l_upper_arm", "r_forearm", "l_thigh", "r_shank"])
+def test_a_random_site_is_a_device_flat_on_the_segment_surface(segment):
+    body, rng = body_from_height(1.8), np.random.default_rng(1)
+    kin = forward_kinematics({}, body, 20)   # upright rest pose: every segment frame is the world frame
+    facing = []
+    for _ in range(20):
+        mount = site_mount(body, segment, rng, max_deg=0.0)
+        r = mount.rotation
+        np.testing.assert_allclose(r.T @ r, np.eye(3), atol=1e-12)
+        assert np.linalg.det(r) == pytest.approx(1.0)
+        radial = mount.lever_m * np.array([1.0, 1.0, 0.0])
+        assert 0.02 < np.linalg.norm(radial) < 0.25    # on the surface, not inside the bone or in the air
+        facing.append(np.dot(r[:, 2], radial / np.linalg.norm(radial)))
+        assert abs(facing[-1]) > 0.8                   # z along the surface normal (either side up) ...
+        assert abs(r[2, 2]) < 1e-12                    # ... which is level: the surfaces are upright at rest
+        if segment[:2] in ("l_", "r_"):
+            assert mount.lever_m[2] < 0                # below the proximal joint: limbs hang along -z
+        imu, _ = ideal_imu(kin, mount, 200.0)          # at rest it reads gravity only, in the surface plane
+        assert np.linalg.norm(imu[0, :3]) == pytest.approx(GRAVITY_MS2)
+        assert abs(imu[0, 2]) < 1e-9
+    assert min(facing) < 0 < max(facing)
+
+
+def test_random_sites_replace_a_share_of_training_windows_only_and_stay_off_left_out_segments():
+    config = SynthConfig(seed=3, subjects=(2, 1, 1), windows_per_activity=5, activities=("walking", "sitting"),
+                         placements=tuple(p for p in PLACEMENTS if p != "head"), random_sites=0.4)
+    corpus = build_corpus(config)
+    plain = build_corpus(SynthConfig(**{**config.__dict__, "random_sites": 0.0}))
+    assert np.mean(corpus["train"].placement == RANDOM_SITE) == pytest.approx(0.4)
+    for split in ("val", "test"):                       # scored at the named placements, unchanged
+        assert RANDOM_SITE not in corpus[split].placement
+        np.testing.assert_array_equal(corpus[split].imu, plain[split].imu)
+    named = corpus["train"].placement != RANDOM_SITE     # the windows before them are untouched
+    assert np.isfinite(corpus["train"].imu).all()
+    assert not np.array_equal(corpus["train"].imu[~named], plain["train"].imu[~named])
+
+    subject, worn = _with_random_sites(config, make_subject(3, 0), "walking", ["chest"] * 200)
+    sites = [subject.mounts[p].segment for p in worn if p.startswith(RANDOM_SITE)]
+    assert len(sites) == 80 and "head" not in sites
+    assert set(sites) <= {s for p in config.placements for s in PLACEMENT_SEGMENTS[p]}
 
 
 def test_render_frames_draws_a_figure():

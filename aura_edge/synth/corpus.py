@@ -9,7 +9,7 @@ config's device space (rate, filter, range, gravity convention ...; see devices.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -18,12 +18,14 @@ from aura_edge.errors import ConfigError
 from aura_edge.signals import MAX_RATE_HZ, MIN_RATE_HZ, WINDOW_S, WINDOW_SAMPLES
 from aura_edge.synth.activities import ACTIVITIES, CAPTIONS
 from aura_edge.synth.body_sim import MOCAP_STEP, SIM_RATE_HZ, mocap_frames, simulate_episode
-from aura_edge.synth.devices import DeviceSpace
+from aura_edge.synth.devices import DeviceSpace, draw_sensor
 from aura_edge.synth.frames import render_frames
-from aura_edge.synth.subjects import PLACEMENTS, make_subject, subject_rng
+from aura_edge.synth.subjects import PLACEMENT_SEGMENTS, PLACEMENTS, make_subject, subject_rng
+from aura_edge.synth.virtual_imu import site_mount
 
 SPLITS = ("train", "val", "test")
 WINDOWS_PER_EPISODE = 2   # fewer = more style variety per subject, more = faster
+RANDOM_SITE = "random site"   # the placement of windows worn at a random site
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,8 @@ class SynthConfig:
     rates_hz: tuple[float, float] = (MIN_RATE_HZ, MAX_RATE_HZ)   # device output rates drawn from this range
     gravity_removed: float = 0.25                 # share of devices that report linear acceleration
     episode_seed: int = 0                         # another value: new episodes of the same people
+    random_sites: float = 0.0                     # share of training windows worn at a random point of
+                                                  #   the placements' segments instead (val/test: never)
     with_frames: bool = False                     # stick figures for the CLIP video tower; memory:
     frames_per_window: int = 8                    #   N x 8 x 64 x 64 x 3 bytes (~550 MB for the
     frame_size: int = 64                          #   default corpus) and ~2 ms of drawing a window
@@ -55,6 +59,9 @@ class SynthConfig:
         _check_int("frames_per_window", self.frames_per_window, 1, MOCAP_FRAMES)
         _check_int("frame_size", self.frame_size, 16, 512)
         _check_int("episode_seed", self.episode_seed, 0, 2**31)
+        if isinstance(self.random_sites, bool) or not isinstance(self.random_sites, (int, float)) \
+                or not 0.0 <= self.random_sites <= 1.0:
+            raise ConfigError(f"random_sites must be a share from 0 to 1, got {self.random_sites!r}")
         self.devices()   # validates rates_hz and gravity_removed
 
     def devices(self) -> DeviceSpace:
@@ -96,16 +103,19 @@ def build_corpus(config: SynthConfig = SynthConfig(), progress: bool = False) ->
     for split, sid, act in _progress(jobs, progress):
         if sid not in subjects:
             subjects[sid] = make_subject(config.seed, sid)
-        rows[split].extend(_subject_activity_windows(config, subjects[sid], act))
+        rows[split].extend(_subject_activity_windows(config, subjects[sid], act, split == "train"))
     return {split: _to_window_set(rows[split], config) for split in SPLITS}
 
 
-def _subject_activity_windows(config: SynthConfig, subject, activity: str) -> list[dict]:
-    """All windows of one subject doing one activity, each at one of the configured placements."""
+def _subject_activity_windows(config: SynthConfig, subject, activity: str, train: bool = False) -> list[dict]:
+    """All windows of one subject doing one activity, each at one of the configured placements
+    (or, for a ``config.random_sites`` share of training windows, at a random site)."""
     # Keyed by the activity's global index so that choosing fewer activities changes nothing else.
     rng = subject_rng(config.seed, subject.id, 1, ACTIVITIES.index(activity), config.episode_seed)
     order = [config.placements[i] for i in rng.permutation(len(config.placements))]
     placements = [order[j % len(order)] for j in range(config.windows_per_activity)]
+    if train and config.random_sites > 0:
+        subject, placements = _with_random_sites(config, subject, activity, placements)
     devices, out = config.devices(), []
     for first in range(0, len(placements), WINDOWS_PER_EPISODE):
         worn = placements[first:first + WINDOWS_PER_EPISODE]
@@ -119,9 +129,24 @@ def _subject_activity_windows(config: SynthConfig, subject, activity: str) -> li
                 "label": activity,
                 "caption": CAPTIONS[activity][int(rng.integers(len(CAPTIONS[activity])))],
                 "subject": subject.id,
-                "placement": placement,
+                "placement": RANDOM_SITE if placement.startswith(RANDOM_SITE) else placement,
             })
     return out
+
+
+def _with_random_sites(config: SynthConfig, subject, activity: str, placements: list[str]):
+    """Move the last ``random_sites`` share of the windows to a fresh random site each: a point on
+    one of the configured placements' segments, with its own device (see ``site_mount``)."""
+    n = int(round(config.random_sites * len(placements)))
+    if n == 0:
+        return subject, placements
+    rng = subject_rng(config.seed, subject.id, 2, ACTIVITIES.index(activity), config.episode_seed)
+    segments = sorted({seg for p in config.placements for seg in PLACEMENT_SEGMENTS[p]})
+    names = [f"{RANDOM_SITE} {k}" for k in range(n)]
+    mounts = {name: site_mount(subject.body, segments[rng.integers(len(segments))], rng) for name in names}
+    sensors = {name: draw_sensor(rng, float(rng.uniform(0.03, 0.12))) for name in names}
+    subject = replace(subject, mounts={**subject.mounts, **mounts}, sensors={**subject.sensors, **sensors})
+    return subject, placements[:len(placements) - n] + names
 
 
 def _to_window_set(rows: list[dict], config: SynthConfig) -> WindowSet:

@@ -24,6 +24,12 @@ PLACEMENT_ALIASES = {"wrist": "left_wrist", "pocket": "thigh", "belt": "waist", 
 TISSUE = {"head": 0.03, "left_wrist": 0.08, "right_wrist": 0.08, "upper_arm": 0.1, "chest": 0.05,
           "waist": 0.06, "thigh": 0.12, "ankle": 0.08}
 
+# The body segments each placement's device can ride on (a pocket, armband or ankle strap goes on
+# either side). Random training sites (SynthConfig.random_sites) use only the segments of the
+# configured placements, so leaving a placement out leaves its whole segment out.
+PLACEMENT_SEGMENTS = {"head": ("head",), "left_wrist": ("l_forearm",), "right_wrist": ("r_forearm",),
+                      "upper_arm": ("l_upper_arm", "r_upper_arm"), "chest": ("trunk",), "waist": ("pelvis",),
+                      "thigh": ("l_thigh", "r_thigh"), "ankle": ("l_shank", "r_shank")}
 
 def resolve_placement(name: str) -> str:
     """A placement name or alias ('wrist' is the left wrist, where most people wear a watch)."""

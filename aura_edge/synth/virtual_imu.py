@@ -158,6 +158,35 @@ def ankle_mount(body: BodyShape, side: str, rng: np.random.Generator, max_deg: f
     return Mount(f"{side}_shank", lever, _jitter(axes, rng, max_deg))
 
 
+# Body surfaces a device can sit on besides the usual placements (earbuds, a shoe-lace clip, a phone
+# in a jacket or back pocket, a patch on the shin ...), per kind of segment: where along the
+# segment (lowest, highest; in segment lengths from the proximal joint, limbs hanging along -z; metres
+# for the pelvis and head) and the half-depth and half-width of the surface (m, at 1.72 m).
+SITE_SURFACES = {
+    "upper_arm": ((-0.85, -0.2), 0.045, 0.045), "forearm": ((-0.95, -0.2), 0.035, 0.03),
+    "thigh": ((-0.8, -0.1), 0.075, 0.075), "shank": ((-0.95, -0.15), 0.05, 0.045),
+    "trunk": ((0.25, 0.95), 0.11, 0.16), "pelvis": ((-0.02, 0.1), 0.12, 0.16), "head": ((0.02, 0.14), 0.1, 0.08),
+}
+
+
+def site_mount(body: BodyShape, segment: str, rng: np.random.Generator, max_deg: float = 15.0) -> Mount:
+    """A device at a random point on the surface of ``segment`` (e.g. 'l_shank', 'trunk'), flat on
+    the skin or cloth, turned any way about the surface normal and either side up."""
+    kind = segment.split("_", 1)[1] if segment[:2] in ("l_", "r_") else segment
+    (lo, hi), depth, width = SITE_SURFACES[kind]
+    scale = body.height / 1.72
+    length = {"upper_arm": body.upper_arm, "forearm": body.forearm, "thigh": body.thigh, "shank": body.shank,
+              "trunk": body.trunk}.get(kind, scale)
+    around = rng.uniform(0.0, 2 * np.pi)
+    c, s = np.cos(around), np.sin(around)
+    lever = np.array([depth * scale * c, width * scale * s, rng.uniform(lo, hi) * length])
+    axes = _surface_axes([c / depth, s / width, 0.0], [0.0, 0.0, -1.0 if hi <= 0 else 1.0])
+    axes = axes @ rotvec_to_matrix(np.array([0.0, 0.0, rng.uniform(0.0, 2 * np.pi)]))
+    if rng.random() < 0.5:
+        axes = axes @ rotvec_to_matrix(np.array([np.pi, 0.0, 0.0]))
+    return Mount(segment, lever, _jitter(axes, rng, max_deg))
+
+
 def _jitter(r: np.ndarray, rng: np.random.Generator, max_deg: float) -> np.ndarray:
     """Tilt a mounting by a random rotation of up to max_deg about a random axis."""
     axis = rng.normal(size=3)

@@ -23,7 +23,7 @@ SPLITS = ("train", "val", "test")
 
 
 SYNTH_KEYS = ("seed", "placements", "exclude", "activities", "rates", "gravity_removed", "windows", "subjects",
-              "episode_seed")
+              "episode_seed", "random_sites")
 
 
 def synth_config(data: str):
@@ -32,7 +32,8 @@ def synth_config(data: str):
     Keys: placements=head,chest (only these) or exclude=thigh (all but these); activities=walking,
     lying down (only these); rates=26-1000 (device output rates, Hz); gravity_removed=0.25 (share
     of linear-acceleration devices); windows=5 (per subject and activity); subjects=24,6,6; seed=0;
-    episode_seed=0. The spec is stored with a run, so its report and export rebuild exactly the
+    episode_seed=0; random_sites=0.4 (share of training windows worn at random points of the
+    placements' body segments). The spec is stored with a run, so its report and export rebuild exactly the
     corpus it was trained on.
     """
     name, _, query = data.partition("?")
@@ -55,8 +56,8 @@ def synth_config(data: str):
             elif key == "rates":
                 lo, _, hi = value.partition("-")
                 fields["rates_hz"] = (float(lo), float(hi or lo))
-            elif key == "gravity_removed":
-                fields["gravity_removed"] = float(value)
+            elif key in ("gravity_removed", "random_sites"):
+                fields[key] = float(value)
             elif key in ("windows", "seed", "episode_seed"):
                 fields["windows_per_activity" if key == "windows" else key] = int(value)
             elif key == "subjects":

@@ -2,7 +2,7 @@
 
     python benchmarks/bench_generalisation.py [--out runs/generalisation] [--epochs 6,1] [--stages 1,2]
         [--lopo head,left_wrist,...|all|none] [--lopo-epochs 6] [--windows 3] [--no-baseline]
-        [--orientation as-worn|any] [--results-name generalisation]
+        [--orientation as-worn|any] [--random-sites 0.4] [--lopo-stages 1,2] [--results-name generalisation]
 
 On a GPU, the 40-epoch protocol of benchmarks/results/generalisation-40-epochs.md:
     python benchmarks/bench_generalisation.py --out runs/gpu40 --epochs 40 --stages 1 --lopo-epochs 40 \
@@ -62,15 +62,15 @@ def train(out: Path, name: str, data: str, epochs: str, stages: str, baseline: b
 
 
 def lopo_rows(out: Path, placements: list[str], epochs: str, windows: int, baseline: bool = True,
-              orientation: str = "as-worn") -> list[dict]:
+              orientation: str = "as-worn", stages: str = "1", spec_extra: str = "") -> list[dict]:
     from aura_edge.generalisation import conditions_for, evaluate_condition
     from aura_edge.models.frozen import load_text_encoder
     from aura_edge.train.checkpoint import load_run
 
     text_encoder, rows = load_text_encoder("minilm"), []
     for placement in placements:
-        run, seconds = train(out, f"lopo-{placement}", f"synth?exclude={placement}", epochs, "1", baseline,
-                            orientation)
+        run, seconds = train(out, f"lopo-{placement}", f"synth?exclude={placement}{spec_extra}", epochs, stages,
+                             baseline, orientation)
         runs = {"senvt-SS": load_run(run)}
         if (run / "baseline-rnn" / "config.json").is_file():
             runs["rnn-SS"] = load_run(run / "baseline-rnn")
@@ -142,7 +142,10 @@ def main() -> None:
     parser.add_argument("--stages", default="1,2", help="stages of the main run")
     parser.add_argument("--lopo", default="all",
                         help="placements to leave out one at a time, 'all' or 'none' (about 11 min each)")
-    parser.add_argument("--lopo-epochs", default="6", help="stage-1 epochs of each leave-one-placement-out run")
+    parser.add_argument("--lopo-epochs", default="6", help="epochs of each leave-one-placement-out run")
+    parser.add_argument("--lopo-stages", default="1", help="stages of each leave-one-placement-out run")
+    parser.add_argument("--random-sites", type=float, default=0.0,
+                        help="share of training windows worn at random sites of the kept segments (every run)")
     parser.add_argument("--windows", type=int, default=3, help="test windows per person and activity")
     parser.add_argument("--no-baseline", dest="baseline", action="store_false", help="train SENvT-SS only")
     parser.add_argument("--orientation", choices=("as-worn", "any"), default="as-worn",
@@ -153,12 +156,14 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     lopo = {"all": list(PLACEMENTS), "none": []}.get(args.lopo, [p for p in args.lopo.split(",") if p])
 
-    run, seconds = train(out, "rate-out", "synth?rates=26-1000", args.epochs, args.stages, args.baseline,
+    spec_extra = f"&random_sites={args.random_sites:g}" if args.random_sites > 0 else ""
+    run, seconds = train(out, "rate-out", f"synth?rates=26-1000{spec_extra}", args.epochs, args.stages, args.baseline,
                          args.orientation)
     if not (run / "generalisation.json").is_file():
         aura_edge("eval", "--run", str(run), "--conditions")
     main_rows = json.loads((run / "generalisation.json").read_text())["rows"]
-    rows = main_rows + lopo_rows(out, lopo, args.lopo_epochs, args.windows, args.baseline, args.orientation)
+    rows = main_rows + lopo_rows(out, lopo, args.lopo_epochs, args.windows, args.baseline, args.orientation,
+                                 args.lopo_stages, spec_extra)
     rows = with_ratios(rows, "senvt-SS")
     reference = rows[0]
     # The main run saw every placement: its held-out score at P is what P's own signals allow.
@@ -184,19 +189,19 @@ def main() -> None:
               "main_run_training": training, "rows": rows,
               "wrist_10hz_gravity_removed": {**wrist, "ratio": wrist_ratio}}
     plot(rows, RESULTS / f"{name}.png", reference)
-    markdown = render_markdown(result, name, args.lopo_epochs if lopo else None)
+    markdown = render_markdown(result, name, args.lopo_epochs if lopo else None, args.lopo_stages)
     write_results(name, result, markdown)
     print(markdown)
 
 
-def render_markdown(result: dict, name: str, lopo_epochs: str | None) -> str:
+def render_markdown(result: dict, name: str, lopo_epochs: str | None, lopo_stages: str = "1") -> str:
     training, rows, wrist = result["main_run_training"], result["rows"], result["wrist_10hz_gravity_removed"]
     lines = [f"# Generalisation benchmark ({name})", "",
              f"Scored on {result['machine']}; the main run trained on device {training['device']} with "
              f"`--data \"{training['data']}\" --epochs {training['epochs']} --stages {training['stages']}"
              f"{' --orientation any' if training.get('orientation') == 'any' else ''}`"
-             + (f", the leave-one-placement-out runs with `--epochs {lopo_epochs} --stages 1`, the same orientation."
-                if lopo_epochs else "."),
+             + (f", the leave-one-placement-out runs with `--epochs {lopo_epochs} --stages {lopo_stages}`, the same "
+                "orientation and random sites." if lopo_epochs else "."),
              "", "| condition | windows | SENvT-SS accuracy | SENvT-SS macro-F1 | RNN accuracy | RNN macro-F1 | "
              "SENvT ratio to in-distribution | >= 0.8 |", "|---|---|---|---|---|---|---|---|"]
     for r in rows:
@@ -206,7 +211,7 @@ def render_markdown(result: dict, name: str, lopo_epochs: str | None) -> str:
                      f"{rnn} | {r['ratio']:.2f} | {'PASS' if r['pass'] else 'FAIL'} |")
     lopo_done = [r for r in rows if "ratio_to_seen_placements" in r]
     if lopo_done:
-        lines += ["", "Leave-one-placement-out runs train stage 1 only, for --lopo-epochs; the same models on "
+        lines += ["", f"Leave-one-placement-out runs train stages {lopo_stages}, for --lopo-epochs; the same models on "
                   "unseen people at the placements they did see (the placement gap alone):", "",
                   "| left out | macro-F1 there | macro-F1 at seen placements | ratio | main run (trained with it) "
                   "there |", "|---|---|---|---|---|"]

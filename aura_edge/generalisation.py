@@ -100,12 +100,11 @@ def turned(windows, seed: int = 0):
     and gyroscope rotated together, one rotation per window."""
     import torch
 
-    from aura_edge.train.augment import uniform_rotations
+    from aura_edge.train.augment import rotate_sensor_frame, uniform_rotations
 
-    r = uniform_rotations(len(windows.imu), torch.Generator().manual_seed(seed)).numpy()
-    imu = np.concatenate([np.einsum("bij,bjt->bit", r, windows.imu[:, :3]),
-                          np.einsum("bij,bjt->bit", r, windows.imu[:, 3:])], axis=1)
-    return replace(windows, imu=imu.astype(windows.imu.dtype))
+    imu = torch.from_numpy(np.ascontiguousarray(windows.imu))
+    r = uniform_rotations(len(imu), torch.Generator().manual_seed(seed)).to(imu.dtype)
+    return replace(windows, imu=rotate_sensor_frame(imu, r).numpy())
 
 
 def with_ratios(rows: list[dict], model: str, reference: str = "in-distribution") -> list[dict]:

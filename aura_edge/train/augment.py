@@ -83,7 +83,7 @@ def augment_imu(imu: torch.Tensor, generator: torch.Generator, config: AugmentCo
     if config.free_rotation_prob > 0:   # no draws otherwise: as-worn training keeps its random stream
         chosen = (torch.rand(n, generator=generator) < config.free_rotation_prob).view(n, 1, 1)
         rot = torch.where(chosen, uniform_rotations(n, generator), rot)
-    out = torch.cat([rot @ imu[:, :3], rot @ imu[:, 3:]], dim=1)
+    out = rotate_sensor_frame(imu, rot)
     if config.tempo > 0:
         out = change_tempo(out, 1 + config.tempo * (2 * torch.rand(n, generator=generator) - 1), generator)
     chosen = torch.rand(n, generator=generator) < config.resample_prob
@@ -97,6 +97,12 @@ def augment_imu(imu: torch.Tensor, generator: torch.Generator, config: AugmentCo
     noise[:, :3] *= config.noise_acc
     noise[:, 3:] *= config.noise_gyro
     return out + noise
+
+
+def rotate_sensor_frame(imu: torch.Tensor, rot: torch.Tensor) -> torch.Tensor:
+    """(B, 6, T) windows as devices turned by (B, 3, 3) rotations would read them: the accelerometer
+    and the gyroscope share the device's frame, so both turn together."""
+    return torch.cat([rot @ imu[:, :3], rot @ imu[:, 3:]], dim=1)
 
 
 def mirror(x: torch.Tensor) -> torch.Tensor:

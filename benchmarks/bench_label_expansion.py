@@ -83,7 +83,8 @@ class RunScorer:
             return bank
         if not without_own:
             return expand_label_bank(bank, self.anchors, weight, sharpness)
-        return np.stack([expand_label_bank(bank[c:c + 1], self.anchors[~self.own[c]], weight, sharpness)[0]
+        # Row c: the whole bank expanded without label c's captions (the other labels still compete).
+        return np.stack([expand_label_bank(bank, self.anchors[~self.own[c]], weight, sharpness)[c]
                          for c in range(len(bank))])
 
     def development(self, weight: float, sharpness: float, dev_banks: list[np.ndarray]) -> dict:

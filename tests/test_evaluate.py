@@ -66,13 +66,29 @@ def test_expansion_pulls_a_label_toward_its_nearest_caption_and_keeps_unit_lengt
     assert np.allclose(expand_label_bank(bank, anchors, 0.0), bank)
     # a large weight and sharpness leave only the nearest caption
     assert np.allclose(expand_label_bank(bank, anchors, 1e6, 1e3), anchors[[0, 2]], atol=1e-5)
-    # a blunt softmax averages the captions: the pull no longer prefers the nearest one
+    # a blunt softmax averages the captions each label claims: the pull no longer prefers the nearest
+    # one (anchor 1 is as near both labels, so both claim it)
     blunt = expand_label_bank(bank, anchors, 1e6, 1e-6)
-    assert np.allclose(blunt, unit([[1, 1, 1], [1, 1, 1]]), atol=1e-4)
+    assert np.allclose(blunt, unit([[1, 1, 0], [0, 1, 1]]), atol=1e-4)
+    # alone, a label claims every caption
+    assert np.allclose(expand_label_bank(bank[:1], anchors, 1e6, 1e-6), unit([[1, 1, 1]]), atol=1e-4)
+
+
+def test_expansion_leaves_captions_nearer_another_label_to_that_label():
+    # "hoovering" (no caption of its own) is nearest the broom caption, but "sweeping" is nearer still
+    anchors = unit([[1, 0, 0], [0, 1, 0]])                  # a broom caption, an unrelated one
+    hoovering, sweeping = unit([[0.7, 0.3, 0.65]])[0], unit([[0.95, 0, 0.3]])[0]
+    alone = expand_label_bank(hoovering[None], anchors, 2.0, sharpness=5.0)[0]
+    beside = expand_label_bank(np.stack([hoovering, sweeping]), anchors, 2.0, sharpness=5.0)
+    assert alone @ anchors[0] > hoovering @ anchors[0] + 0.2          # without a rival: pulled onto the broom
+    assert beside[0] @ anchors[0] < hoovering @ anchors[0] - 0.05     # with one: not pulled onto it
+    assert beside[1] @ anchors[0] > sweeping @ anchors[0] + 0.02      # the broom caption pulls its own label
+    # the unrelated caption is the one "hoovering" claims; far away, it weighs little in the softmax
+    assert 0.1 < beside[0] @ anchors[1] - hoovering @ anchors[1] < 0.3
 
 
 def test_label_expansion_of_a_run_needs_its_recorded_captions():
-    vectors = {"a person walks": [1, 0, 0], "someone sits down": [0, 1, 0], "walk": [1, 0, 0],
+    vectors = {"a person walks": [1, 0, 0], "someone sits down": [0, 1, 0], "walk": [1, 0, 0], "sit": [0, 1, 0],
                "strolling": [0.6, 0.2, 0.8]}
 
     class Encoder:
@@ -82,13 +98,16 @@ def test_label_expansion_of_a_run_needs_its_recorded_captions():
             return unit([vectors[t] for t in texts])
 
     config = {"prompt_templates": ["{}"], "captions": ["a person walks", "someone sits down"]}
-    plain = run_label_bank(Encoder(), ["strolling", "walk"], config, expansion=0.0)
-    expanded = run_label_bank(Encoder(), ["strolling", "walk"], config, expansion=2.0)
+    plain = run_label_bank(Encoder(), ["strolling", "sit"], config, expansion=0.0)
+    expanded = run_label_bank(Encoder(), ["strolling", "sit"], config, expansion=2.0)
     assert np.allclose(plain[1], expanded[1], atol=1e-6)          # already where its caption is
     assert expanded[0] @ vectors["a person walks"] > plain[0] @ vectors["a person walks"] + 0.3
+    # beside "walk", the walking caption is walk's: "strolling" is not pulled onto it
+    rivals = run_label_bank(Encoder(), ["strolling", "walk"], config, expansion=2.0)
+    assert rivals[0] @ vectors["a person walks"] < plain[0] @ vectors["a person walks"] + 0.05
     with pytest.raises(ConfigError, match="does not record its training captions"):
         run_label_bank(Encoder(), ["walk"], {"prompt_templates": ["{}"]}, expansion=2.0)
-    assert np.allclose(run_label_bank(Encoder(), ["walk"], {"prompt_templates": ["{}"]}), plain[1:])
+    assert np.allclose(run_label_bank(Encoder(), ["sit"], {"prompt_templates": ["{}"]}), plain[1:])
 
 
 def test_runs_that_record_captions_expand_by_default_and_older_runs_do_not():

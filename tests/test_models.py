@@ -104,48 +104,18 @@ def _rotated(x: torch.Tensor, angle: float) -> torch.Tensor:
     return torch.cat([torch.einsum("ij,bjt->bit", r, x[:, :3]), torch.einsum("ij,bjt->bit", r, x[:, 3:])], dim=1)
 
 
-def test_magnitude_and_vertical_channels_are_the_mount_free_part_of_the_input():
+def test_magnitude_channels_are_the_mount_free_part_of_the_input():
     torch.manual_seed(0)
     model = build_encoder(imu_encoder_config("senvt", "SS", 64)).eval()
-    assert model.config.magnitude_channels and model.config.vertical_channels
-    assert model.patch_embed.in_channels == 12
+    assert model.config.magnitude_channels and model.patch_embed.in_channels == 8
     x = torch.randn(2, 6, 1000) * 3
     x[:, 2] += 9.81
     with torch.no_grad():
         assert not torch.allclose(model(x), model(_rotated(x, 1.0)), atol=1e-4)  # the raw axes see the turn
-        model.patch_embed.weight[:, :6] = 0  # keep only the magnitude and vertical channels
+        model.patch_embed.weight[:, :6] = 0  # keep only the two magnitude channels
         assert torch.allclose(model(x), model(_rotated(x, 1.0)), atol=1e-4)
 
 
 def test_a_config_written_before_magnitude_channels_loads_with_six_input_channels():
     old = {"family": "senvt", "size": "SS", "embed_dim": 64}  # what older config.json files hold
     assert build_encoder(old).patch_embed.in_channels == 6
-    assert build_encoder({**old, "magnitude_channels": True}).patch_embed.in_channels == 8  # before vertical
-
-
-def test_vertical_channels_tell_up_down_from_side_to_side():
-    from aura_edge.models.imu_transformer import _along_and_across_gravity
-
-    t = torch.arange(1000) / 200.0
-    bounce = torch.zeros(1, 6, 1000)
-    bounce[:, 2] = 9.81 + 3 * torch.sin(2 * math.pi * 2 * t)       # up and down, gravity on z
-    sway = torch.zeros(1, 6, 1000)
-    sway[:, 2] = 9.81
-    sway[:, 0] = 3 * torch.sin(2 * math.pi * 2 * t)                 # side to side, same size
-    # the lengths barely tell them apart (the sine only adds to or across 1 g); the vertical channels
-    # put the motion along gravity in one and across it in the other
-    up, side = (_along_and_across_gravity(x[:, :3] / 9.81, x[:, 3:]) for x in (bounce, sway))
-    assert up[0, 0].std() > 0.15 and side[0, 0].std() < 0.02         # swings along gravity
-    assert up[0, 1].mean() < 0.01 and side[0, 1].mean() > 0.1         # length across it
-
-
-def test_vertical_channels_fade_out_without_gravity():
-    from aura_edge.models.imu_transformer import _along_and_across_gravity
-
-    torch.manual_seed(0)
-    linear = torch.randn(2, 3, 1000) * 0.3                          # linear acceleration in g, mean ~0
-    with_gravity = linear.clone()
-    with_gravity[:, 2] += 1.0
-    gyro = torch.randn(2, 3, 1000) * 0.3
-    assert _along_and_across_gravity(linear, gyro).abs().max() < 0.05
-    assert _along_and_across_gravity(with_gravity, gyro)[:, 0].mean() > 0.85  # ~1 g along gravity

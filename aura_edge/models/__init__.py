@@ -21,7 +21,7 @@ ENCODER_REGISTRY: dict[str, tuple[type, type[nn.Module]]] = {
 }
 IMU_FAMILIES = ("senvt", "rnn")
 # Options new runs get that a config.json written before them lacks (and so loads without).
-NEW_RUN_OPTIONS = {"senvt": {"magnitude_channels": True, "vertical_channels": True}}
+NEW_RUN_OPTIONS = {"senvt": {"magnitude_channels": True}}
 
 
 def build_encoder(config: dict) -> nn.Module:

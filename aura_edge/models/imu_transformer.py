@@ -10,14 +10,6 @@ leave-thigh-out protocol at 6 epochs (two seeds) they raised validation macro-F1
 0.38, and macro-F1 at the left-out and the seen placements alike; they did not make placements
 transfer better. On the leave-rate-out run the gain was smaller (test macro-F1 0.354 vs 0.341).
 Runs made before them load with the six-channel embedding.
-
-New runs also embed four channels found relative to gravity (`vertical_channels`): specific force
-and angular rate along the window's mean specific force, and the lengths of what is left across
-it. No turn of the sensor changes them, and unlike the lengths they tell an up-and-down bounce
-from a side-to-side sway. On the leave-head-out and leave-thigh-out corpora at 6 epochs (two
-seeds each) they raised macro-F1 on unseen people at the seen placements by 0.02-0.04 and on
-devices turned any way by 0.06-0.07; the left-out placement moved within seed noise. A device
-that removes gravity leaves no mean to find, and the channels fade to zero there.
 """
 
 from __future__ import annotations
@@ -54,10 +46,6 @@ class SENvTConfig:
     # Also embed |specific force| and |angular rate|. False is the layout of runs made before it;
     # imu_encoder_config turns it on for new runs.
     magnitude_channels: bool = False
-    # Also embed four channels that no turn of the sensor changes: the specific force and angular rate
-    # along the window's mean specific force (gravity, when the device reports it), and their lengths
-    # across it. False is the layout of runs made before them.
-    vertical_channels: bool = False
 
     def __post_init__(self) -> None:
         if self.size not in SENVT_SIZES:
@@ -83,7 +71,7 @@ class SENvT(nn.Module):
         self.config = config
         width, heads, layers = SENVT_SIZES[config.size]
         self.register_buffer("input_scale", torch.tensor(config.input_scale).view(1, -1, 1))
-        channels = config.in_channels + (2 if config.magnitude_channels else 0) + (4 if config.vertical_channels else 0)
+        channels = config.in_channels + (2 if config.magnitude_channels else 0)
         self.patch_embed = nn.Conv1d(channels, width, config.patch_size, stride=config.patch_size)
         self.patch_norm = nn.LayerNorm(width)
         self.encoder = TokenTransformer(config.window_samples // config.patch_size, width, heads, layers,
@@ -94,8 +82,6 @@ class SENvT(nn.Module):
         x = imu / self.input_scale                           # (B, 6, T)
         if self.config.magnitude_channels:
             x = torch.cat([x, _magnitude(x[:, :3]), _magnitude(x[:, 3:])], dim=1)  # (B, 8, T)
-        if self.config.vertical_channels:
-            x = torch.cat([x, _along_and_across_gravity(x[:, :3], x[:, 3:6])], dim=1)  # (B, +4, T)
         x = self.patch_norm(self.patch_embed(x).transpose(1, 2))  # (B, T/patch, width)
         return F.normalize(self.head(self.encoder(x)), dim=-1)    # (B, D)
 
@@ -103,22 +89,3 @@ class SENvT(nn.Module):
 def _magnitude(xyz: torch.Tensor) -> torch.Tensor:
     """(B, 3, T) -> (B, 1, T) vector length; the epsilon keeps the gradient finite at rest."""
     return torch.sqrt(xyz.pow(2).sum(dim=1, keepdim=True) + 1e-6)
-
-
-# Below about this mean specific force (in g) a window has no gravity to find (a device that removes
-# it), and the vertical channels fade to zero instead of following the noise in its mean.
-_GRAVITY_SOFT_FLOOR_G = 0.3
-
-
-def _along_and_across_gravity(acc: torch.Tensor, gyro: torch.Tensor) -> torch.Tensor:
-    """(B, 3, T) specific force in g and angular rate -> (B, 4, T): each along the window's mean
-    specific force and the length of the rest, scaled by how surely that mean is gravity."""
-    mean = acc.mean(dim=2, keepdim=True)                                   # (B, 3, 1)
-    strength = mean.pow(2).sum(dim=1, keepdim=True)
-    up = mean / torch.sqrt(strength + 1e-6)
-    sure = strength / (strength + _GRAVITY_SOFT_FLOOR_G ** 2)             # ~0.92 at 1 g, ~0 without gravity
-    out = []
-    for xyz in (acc, gyro):
-        along = (xyz * up).sum(dim=1, keepdim=True)
-        out += [along, _magnitude(xyz - along * up)]
-    return torch.cat(out, dim=1) * sure

@@ -2,8 +2,9 @@
 
 Each label is put into every prompt template, embedded, averaged and re-normalised
 (`aura_edge.evaluate.build_label_bank`), so zero-shot scoring on the device is one matrix product.
-With label expansion each label is also pulled toward the run's training captions nearest it;
-labels.npz keeps those captions and the weight so that an edit expands new labels the same way.
+With label expansion each label is also pulled toward the run's training captions nearest it
+(those no other label of the set is nearer); labels.npz keeps those captions and the weight, so
+an edit rebuilds the whole bank the same way (a new label can take captions from an old one).
 `rebuild_labels` edits the labels of an existing bundle without touching its models.
 """
 

@@ -8,9 +8,10 @@ RUN: runs trained on the synthetic corpus (the committed results used the 40- an
 leave-rate-out runs of the generalisation benchmark). For each run:
 
 1. Development, on the validation people: macro-F1 with DEV_PHRASINGS (two per label) as the
-   labels, for every weight and sharpness. The price is measured on the same people: each label
-   in turn expanded with its own captions removed from the anchors (what happens to a label for
-   an activity that no training caption describes), and the F1 of that label's class.
+   labels, for every weight and sharpness. The price is measured on the same people: for each
+   label in turn, the bank expanded with that label's captions removed from the anchors (what
+   happens to a label for an activity that no training caption describes, beside the others),
+   and the F1 of that label's class.
 2. Two settings are chosen from the development rows summed over the runs: 'renaming', the best
    dev macro-F1, and 'balanced', the best dev macro-F1 plus uncaptioned-label F1. Test, at each
    and at weight 0: in-distribution, unseen subjects and unseen phrasing (HELD_OUT_PHRASINGS), as
@@ -138,8 +139,9 @@ def render_markdown(result: dict) -> str:
     lines += [f"- {name}: weight {c['weight']:g}, sharpness {c['sharpness']:g}" for name, c in chosen.items()]
     for run in result["runs"]:
         lines += ["", f"## {run['run']} ({run['epochs']} epochs)", "",
-                  "Development. Uncaptioned-label F1: each label in turn expanded with its own captions left out "
-                  "of the anchors (a label for an activity no caption describes), the F1 of its class.", "",
+                  "Development. Uncaptioned-label F1: for each label in turn, the bank expanded with that label's "
+                  "captions left out of the anchors (a label for an activity no caption describes), the F1 of its "
+                  "class.", "",
                   "| weight | sharpness | dev macro-F1 | uncaptioned-label F1 |", "|---|---|---|---|"]
         lines += [f"| {r['weight']:g} | {r['sharpness']:g} | {r['dev_macro_f1']:.3f} | "
                   f"{r['uncaptioned_label_f1']:.3f} |" for r in run["development"]]

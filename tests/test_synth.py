@@ -1,5 +1,7 @@
 """The built-in synthetic corpus: kinematics, virtual IMU physics, windows, splits and captions."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -17,8 +19,8 @@ from aura_edge.synth import (
     simulate_recording,
 )
 from aura_edge.synth.body_sim import SIM_RATE_HZ, generate_pose, place_body
-from aura_edge.synth.skeleton import JOINT_INDEX, JOINTS, body_from_height, forward_kinematics
 from aura_edge.synth.corpus import RANDOM_SITE, _with_random_sites
+from aura_edge.synth.skeleton import JOINT_INDEX, JOINTS, body_from_height, forward_kinematics
 from aura_edge.synth.subjects import PLACEMENT_SEGMENTS, make_subject
 from aura_edge.synth.virtual_imu import (
     angular_velocity,
@@ -234,7 +236,7 @@ def test_random_sites_replace_a_share_of_training_windows_only_and_stay_off_left
     config = SynthConfig(seed=3, subjects=(2, 1, 1), windows_per_activity=5, activities=("walking", "sitting"),
                          placements=tuple(p for p in PLACEMENTS if p != "head"), random_sites=0.4)
     corpus = build_corpus(config)
-    plain = build_corpus(SynthConfig(**{**config.__dict__, "random_sites": 0.0}))
+    plain = build_corpus(replace(config, random_sites=0.0))
     assert np.mean(corpus["train"].placement == RANDOM_SITE) == pytest.approx(0.4)
     for split in ("val", "test"):                       # scored at the named placements, unchanged
         assert RANDOM_SITE not in corpus[split].placement

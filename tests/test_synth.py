@@ -205,8 +205,11 @@ def test_bad_config_values_are_refused_with_the_value_shown():
         SynthConfig(subjects=(0, 1, 1))
     with pytest.raises(ConfigError, match="5000"):
         simulate_recording(["walking"], 5.0, rate_hz=5000)
-    with pytest.raises(ConfigError, match="1.5"):
+    with pytest.raises(ConfigError, match="random_sites.*1.5"):
         SynthConfig(random_sites=1.5)
+    for not_a_share in (True, "0.5", -0.1):    # a bool or a string is not read as a share either
+        with pytest.raises(ConfigError, match="gravity_removed"):
+            SynthConfig(gravity_removed=not_a_share)
 
 
 @pytest.mark.parametrize("segment", ["head", "trunk", "pelvis", "l_upper_arm", "r_forearm", "l_thigh", "r_shank"])

@@ -59,10 +59,9 @@ class SynthConfig:
         _check_int("frames_per_window", self.frames_per_window, 1, MOCAP_FRAMES)
         _check_int("frame_size", self.frame_size, 16, 512)
         _check_int("episode_seed", self.episode_seed, 0, 2**31)
-        if isinstance(self.random_sites, bool) or not isinstance(self.random_sites, (int, float)) \
-                or not 0.0 <= self.random_sites <= 1.0:
-            raise ConfigError(f"random_sites must be a share from 0 to 1, got {self.random_sites!r}")
-        self.devices()   # validates rates_hz and gravity_removed
+        _check_share("random_sites", self.random_sites)
+        _check_share("gravity_removed", self.gravity_removed)
+        self.devices()   # validates rates_hz
 
     def devices(self) -> DeviceSpace:
         return DeviceSpace(tuple(map(float, self.rates_hz)), float(self.gravity_removed))
@@ -76,6 +75,11 @@ class SynthConfig:
 def _check_int(what: str, value, lo: int, hi: int) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not lo <= value <= hi:
         raise ConfigError(f"{what} must be an integer from {lo} to {hi}, got {value!r}")
+
+
+def _check_share(what: str, value) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)) or not 0.0 <= value <= 1.0:
+        raise ConfigError(f"{what} must be a share from 0 to 1, got {value!r}")
 
 
 def _check_names(what: str, names, known) -> None:

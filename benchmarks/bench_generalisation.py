@@ -2,7 +2,7 @@
 
     python benchmarks/bench_generalisation.py [--out runs/generalisation] [--epochs 6,1] [--stages 1,2]
         [--lopo head,left_wrist,...|all|none] [--lopo-epochs 6] [--windows 3] [--no-baseline]
-        [--orientation as-worn|any] [--random-sites 0.4] [--lopo-stages 1,2] [--results-name generalisation]
+        [--orientation as-worn|mixed|any] [--random-sites 0.4] [--lopo-stages 1,2] [--results-name generalisation]
 
 On a GPU, the 40-epoch protocol of benchmarks/results/generalisation-40-epochs.md:
     python benchmarks/bench_generalisation.py --out runs/gpu40 --epochs 40 --stages 1 --lopo-epochs 40 \
@@ -150,7 +150,7 @@ def main() -> None:
                         help="share of training windows worn at random sites of the kept segments (every run)")
     parser.add_argument("--windows", type=int, default=3, help="test windows per person and activity")
     parser.add_argument("--no-baseline", dest="baseline", action="store_false", help="train SENvT-SS only")
-    parser.add_argument("--orientation", choices=("as-worn", "any"), default="as-worn",
+    parser.add_argument("--orientation", choices=("as-worn", "mixed", "any"), default="as-worn",
                         help="aura-edge train --orientation of every run")
     parser.add_argument("--results-name", default="generalisation", help="file name of the results, no suffix")
     args = parser.parse_args()
@@ -201,7 +201,8 @@ def render_markdown(result: dict, name: str, lopo_epochs: str | None, lopo_stage
     lines = [f"# Generalisation benchmark ({name})", "",
              f"Scored on {result['machine']}; the main run trained on device {training['device']} with "
              f"`--data \"{training['data']}\" --epochs {training['epochs']} --stages {training['stages']}"
-             f"{' --orientation any' if training.get('orientation') == 'any' else ''}`"
+             + (f" --orientation {training['orientation']}" if training.get("orientation", "as-worn") != "as-worn" else "")
+             + "`"
              + (f", the leave-one-placement-out runs with `--epochs {lopo_epochs} --stages {lopo_stages}`, the same "
                 "orientation and random sites." if lopo_epochs else "."),
              "", "| condition | windows | SENvT-SS accuracy | SENvT-SS macro-F1 | RNN accuracy | RNN macro-F1 | "

@@ -186,8 +186,9 @@ def test_auto_epochs_are_six_on_a_cpu_forty_on_a_gpu_and_explicit_epochs_pass_th
         TrainConfig(epochs="many")
 
 
-def test_orientation_must_be_as_worn_or_any():
-    assert TrainConfig().orientation == "as-worn" and TrainConfig(orientation="any").orientation == "any"
+def test_orientation_must_be_as_worn_mixed_or_any():
+    assert TrainConfig().orientation == "as-worn"
+    assert [TrainConfig(orientation=o).orientation for o in ("mixed", "any")] == ["mixed", "any"]
     with pytest.raises(ConfigError, match="--orientation"):
         TrainConfig(orientation="upside-down")
 

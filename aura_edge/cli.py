@@ -81,7 +81,8 @@ def main(verbose: bool) -> None:
               help="as-worn: small tilts of the usual mountings (a watch's x axis toward the hand). any: every "
                    "training window turned to a random orientation, for devices worn or built any way round; "
                    "needs a long (GPU) budget and costs some accuracy on devices worn as usual. mixed: half "
-                   "the windows turned, half as worn.")
+                   "the windows turned, half as worn; as indifferent to turns as any at a smaller price, the "
+                   "choice for devices whose mounting is unknown.")
 @click.option("--positives", type=click.Choice(["label", "caption"]), default="label", show_default=True,
               help="Windows that are positives for each other in the loss: same activity label, or "
                    "identical caption text only.")

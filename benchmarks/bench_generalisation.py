@@ -13,8 +13,8 @@ On the CPU (about 45 min each), the main run alone with today's model:
         --no-baseline --results-name generalisation-40-epochs-cpu-as-worn
 and generalisation-40-epochs-mixed-orientation.md the same with --orientation mixed.
 The next comparisons for a GPU: the 40-epoch protocol with --random-sites 0.4 (one CPU run so far:
-README, "What has and has not moved the placement gap"), with --orientation mixed (its placement
-transfer is unmeasured), and with --lopo-stages 1,2 --lopo-epochs 40,10 for stage 2.
+README, "What has and has not moved the placement gap"), with --orientation mixed (measured here for
+the head only), and with --lopo-stages 1,2 --lopo-epochs 40,10 for stage 2.
 
 1. Trains SENvT-SS and the RNN baseline with `aura-edge train --data "synth?rates=26-1000"`:
    the leave-rate-out protocol (no 10-25 Hz device in the corpus, and augmentation never

@@ -18,7 +18,7 @@ from aura_edge.errors import ConfigError
 from aura_edge.signals import MAX_RATE_HZ, MIN_RATE_HZ, WINDOW_S, WINDOW_SAMPLES
 from aura_edge.synth.activities import ACTIVITIES, CAPTIONS
 from aura_edge.synth.body_sim import MOCAP_STEP, SIM_RATE_HZ, mocap_frames, simulate_episode
-from aura_edge.synth.devices import DeviceSpace, draw_sensor
+from aura_edge.synth.devices import DeviceSpace, check_share, draw_sensor
 from aura_edge.synth.frames import render_frames
 from aura_edge.synth.subjects import PLACEMENT_SEGMENTS, PLACEMENTS, make_subject, subject_rng
 from aura_edge.synth.virtual_imu import site_mount
@@ -59,12 +59,11 @@ class SynthConfig:
         _check_int("frames_per_window", self.frames_per_window, 1, MOCAP_FRAMES)
         _check_int("frame_size", self.frame_size, 16, 512)
         _check_int("episode_seed", self.episode_seed, 0, 2**31)
-        _check_share("random_sites", self.random_sites)
-        _check_share("gravity_removed", self.gravity_removed)
-        self.devices()   # validates rates_hz
+        check_share("random_sites", self.random_sites)
+        self.devices()   # validates rates_hz and gravity_removed
 
     def devices(self) -> DeviceSpace:
-        return DeviceSpace(tuple(map(float, self.rates_hz)), float(self.gravity_removed))
+        return DeviceSpace(tuple(map(float, self.rates_hz)), self.gravity_removed)
 
     def split_subjects(self) -> dict[str, range]:
         n_train, n_val, n_test = self.subjects
@@ -75,11 +74,6 @@ class SynthConfig:
 def _check_int(what: str, value, lo: int, hi: int) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not lo <= value <= hi:
         raise ConfigError(f"{what} must be an integer from {lo} to {hi}, got {value!r}")
-
-
-def _check_share(what: str, value) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)) or not 0.0 <= value <= 1.0:
-        raise ConfigError(f"{what} must be a share from 0 to 1, got {value!r}")
 
 
 def _check_names(what: str, names, known) -> None:

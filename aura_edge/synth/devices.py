@@ -65,6 +65,12 @@ def _gain(rng: np.random.Generator, scale_sd: float = 0.012, cross_sd: float = 0
     return np.diag(rng.normal(1.0, scale_sd, 3)) + rng.normal(0, cross_sd, (3, 3)) * (1 - np.eye(3))
 
 
+def check_share(what: str, value) -> None:
+    """Refuse anything but a number from 0 to 1 (a bool or a string is not read as a share)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)) or not 0.0 <= value <= 1.0:
+        raise ConfigError(f"{what} must be a share from 0 to 1, got {value!r}")
+
+
 @dataclass(frozen=True)
 class DeviceSpace:
     """The range of device configurations a corpus is recorded with."""
@@ -77,8 +83,7 @@ class DeviceSpace:
         if not MIN_RATE_HZ <= lo <= hi <= MAX_RATE_HZ or not self.rates():
             raise ConfigError(f"rates_hz must lie within {MIN_RATE_HZ:g}-{MAX_RATE_HZ:g} Hz and include one of "
                               f"{list(COMMON_RATES_HZ)}; got {self.rates_hz}")
-        if not 0.0 <= self.gravity_removed <= 1.0:
-            raise ConfigError(f"gravity_removed is a share from 0 to 1, got {self.gravity_removed!r}")
+        check_share("gravity_removed", self.gravity_removed)
 
     def rates(self) -> tuple[float, ...]:
         lo, hi = self.rates_hz

@@ -144,7 +144,7 @@ def plot(rows: list[dict], path: Path, reference: dict) -> None:
 def main() -> None:
     from aura_edge.generalisation import with_ratios
     from aura_edge.synth import PLACEMENTS
-    from aura_edge.train.loop import ORIENTATIONS
+    from aura_edge.train.loop import ORIENTATIONS, orientation_share
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default="runs/generalisation")
@@ -158,10 +158,11 @@ def main() -> None:
                         help="share of training windows worn at random sites of the kept segments (every run)")
     parser.add_argument("--windows", type=int, default=3, help="test windows per person and activity")
     parser.add_argument("--no-baseline", dest="baseline", action="store_false", help="train SENvT-SS only")
-    parser.add_argument("--orientation", choices=tuple(ORIENTATIONS), default="as-worn",
-                        help="aura-edge train --orientation of every run")
+    parser.add_argument("--orientation", default="as-worn",
+                        help=f"aura-edge train --orientation of every run: {', '.join(ORIENTATIONS)}, or a share 0-1")
     parser.add_argument("--results-name", default="generalisation", help="file name of the results, no suffix")
     args = parser.parse_args()
+    orientation_share(args.orientation)   # a bad value fails here, before any training
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     lopo = {"all": list(PLACEMENTS), "none": []}.get(args.lopo, [p for p in args.lopo.split(",") if p])

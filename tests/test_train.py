@@ -9,7 +9,7 @@ from safetensors.torch import load_file
 
 from aura_edge.errors import ConfigError, RunError, WeightsError
 from aura_edge.train import checkpoint as ckpt
-from aura_edge.train.loop import TrainConfig, embed_imu, train
+from aura_edge.train.loop import TrainConfig, embed_imu, orientation_share, train
 
 
 def tiny_config(corpus, out, **overrides):
@@ -186,11 +186,13 @@ def test_auto_epochs_are_six_on_a_cpu_forty_on_a_gpu_and_explicit_epochs_pass_th
         TrainConfig(epochs="many")
 
 
-def test_orientation_must_be_as_worn_mixed_or_any():
+def test_orientation_is_a_named_choice_or_a_share_from_0_to_1():
     assert TrainConfig().orientation == "as-worn"
-    assert [TrainConfig(orientation=o).orientation for o in ("mixed", "any")] == ["mixed", "any"]
-    with pytest.raises(ConfigError, match="--orientation"):
-        TrainConfig(orientation="upside-down")
+    assert [TrainConfig(orientation=o).orientation for o in ("mixed", "any", "0.25")] == ["mixed", "any", "0.25"]
+    assert [orientation_share(o) for o in ("as-worn", "mixed", "any", "0.25", "1")] == [0.0, 0.5, 1.0, 0.25, 1.0]
+    for bad in ("upside-down", "1.5", "-0.1", "nan", ""):
+        with pytest.raises(ConfigError, match="--orientation .*share"):
+            TrainConfig(orientation=bad)
 
 
 def test_a_run_records_the_epochs_and_device_it_resolved_not_auto(trained_run, tmp_path):

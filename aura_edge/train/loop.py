@@ -48,7 +48,7 @@ class TrainConfig:
     resume: str | None = None
     baseline: bool = True     # also train the IMU2CLIP RNN the same way, for the report
     augment: bool = True
-    orientation: str = "as-worn"  # 'mixed': half the training windows turned to a random orientation; 'any': all
+    orientation: str = "as-worn"  # a name of ORIENTATIONS, or the share of training windows turned ('0.25')
     positives: str = "label"  # which windows share positives: same activity label, or same caption
     progress: bool = True
     max_train_windows: int | None = None  # cap the corpus (tests, quick demos)
@@ -60,8 +60,7 @@ class TrainConfig:
             raise ConfigError(f"--lr {self.lr} is out of range; use e.g. 1e-3")
         parse_epochs(resolve_epochs(self.epochs, len(parse_stage_list(self.stages)), "cpu"),
                      len(parse_stage_list(self.stages)))
-        if self.orientation not in ORIENTATIONS:
-            raise ConfigError(f"--orientation {self.orientation!r} is not valid; use one of {', '.join(ORIENTATIONS)}")
+        orientation_share(self.orientation)
         synth_config(self.data)   # a bad synth spec fails here, before anything is built
         if self.positives not in ("label", "caption"):
             raise ConfigError(f"--positives {self.positives!r} is not valid; use label or caption")
@@ -84,13 +83,28 @@ class TrainConfig:
 ORIENTATIONS = {"as-worn": 0.0, "mixed": 0.5, "any": 1.0}
 
 
+def orientation_share(orientation: str) -> float:
+    """The share of training windows turned to a random orientation: a name of ``ORIENTATIONS``, or
+    the share itself as a number from 0 to 1 (given as text, as on the command line)."""
+    if orientation in ORIENTATIONS:
+        return ORIENTATIONS[orientation]
+    try:
+        share = float(orientation)
+    except (TypeError, ValueError):
+        share = math.nan
+    if not 0.0 <= share <= 1.0:   # also refuses nan
+        raise ConfigError(f"--orientation {orientation!r} is not valid; use one of {', '.join(ORIENTATIONS)}, "
+                          f"or the share of training windows to turn, from 0 to 1 (e.g. 0.25)")
+    return share
+
+
 def augment_config(data: str, orientation: str = "as-worn") -> AugmentConfig:
     """Augmentation never simulates a device slower than the corpus's slowest, so a corpus that
     leaves low rates out (the leave-rate-out protocol) keeps them out of training entirely.
-    ``orientation`` 'any' turns every window to a random orientation, 'mixed' half of them; 'as-worn'
-    only tilts them."""
+    ``orientation`` 'any' turns every window to a random orientation, 'mixed' half of them, a number
+    that share of them; 'as-worn' only tilts them."""
     synth = synth_config(data)
-    config = AugmentConfig(free_rotation_prob=ORIENTATIONS[orientation])
+    config = AugmentConfig(free_rotation_prob=orientation_share(orientation))
     return replace(config, min_rate_hz=min(max(synth.rates_hz[0], 10.0), 200.0)) if synth else config
 
 

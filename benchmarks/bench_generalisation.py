@@ -2,7 +2,7 @@
 
     python benchmarks/bench_generalisation.py [--out runs/generalisation] [--epochs 6,1] [--stages 1,2]
         [--lopo head,left_wrist,...|all|none] [--lopo-epochs 6] [--windows 3] [--no-baseline]
-        [--orientation as-worn|mixed|any] [--random-sites 0.4] [--lopo-stages 1,2] [--results-name generalisation]
+        [--orientation as-worn|mixed|any|SHARE] [--random-sites 0.4] [--lopo-stages 1,2] [--results-name generalisation]
 
 On a GPU, the 40-epoch protocol of benchmarks/results/generalisation-40-epochs.md:
     python benchmarks/bench_generalisation.py --out runs/gpu40 --epochs 40 --stages 1 --lopo-epochs 40 \
@@ -11,7 +11,8 @@ and generalisation-40-epochs-any-orientation.md is the same with --orientation a
 On the CPU (about 45 min each), the main run alone with today's model:
     python benchmarks/bench_generalisation.py --out runs/cpu40-asworn --epochs 40 --stages 1 --lopo none \
         --no-baseline --results-name generalisation-40-epochs-cpu-as-worn
-and generalisation-40-epochs-mixed-orientation.md the same with --orientation mixed.
+and generalisation-40-epochs-mixed-orientation.md the same with --orientation mixed,
+generalisation-40-epochs-quarter-orientation.md with --orientation 0.25.
 The next comparisons for a GPU: the 40-epoch protocol with --random-sites 0.4 (one CPU run so far:
 README, "What has and has not moved the placement gap"), with --orientation mixed (measured here for
 the head only), and with --lopo-stages 1,2 --lopo-epochs 40,10 for stage 2.

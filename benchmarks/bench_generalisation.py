@@ -60,12 +60,12 @@ def trained(run: Path) -> bool:
 
 
 def train(out: Path, name: str, data: str, epochs: str, stages: str, baseline: bool = True,
-          orientation: str = "as-worn") -> tuple[Path, float]:
+          orientation: str = "as-worn", seed: int = 0) -> tuple[Path, float]:
     run = out / name
     started = time.time()
     if not trained(run):
         aura_edge("train", "--data", data, "--out", str(out), "--name", name, "--epochs", epochs, "--stages", stages,
-                  "--orientation", orientation, *([] if baseline else ["--no-baseline"]))
+                  "--orientation", orientation, "--seed", str(seed), *([] if baseline else ["--no-baseline"]))
     return run, round(time.time() - started, 1)
 
 
@@ -161,6 +161,8 @@ def main() -> None:
     parser.add_argument("--no-baseline", dest="baseline", action="store_false", help="train SENvT-SS only")
     parser.add_argument("--orientation", default="as-worn",
                         help=f"aura-edge train --orientation of every run: {', '.join(ORIENTATIONS)}, or a share 0-1")
+    parser.add_argument("--seed", type=int, default=0, help="aura-edge train --seed of the main run (initialisation, "
+                        "batches, augmentation; the corpus stays the same)")
     parser.add_argument("--results-name", default="generalisation", help="file name of the results, no suffix")
     args = parser.parse_args()
     orientation_share(args.orientation)   # a bad value fails here, before any training
@@ -170,7 +172,7 @@ def main() -> None:
 
     spec_extra = f"&random_sites={args.random_sites:g}" if args.random_sites > 0 else ""
     run, seconds = train(out, "rate-out", f"synth?rates=26-1000{spec_extra}", args.epochs, args.stages, args.baseline,
-                         args.orientation)
+                         args.orientation, args.seed)
     if not (run / "generalisation.json").is_file():
         aura_edge("eval", "--run", str(run), "--conditions")
     main_rows = json.loads((run / "generalisation.json").read_text())["rows"]
@@ -195,6 +197,7 @@ def main() -> None:
     run_config = json.loads((run / "config.json").read_text())
     training = {k: run_config["train"].get(k) for k in ("data", "epochs", "stages")}
     training["orientation"] = run_config["train"].get("orientation", "as-worn")
+    training["seed"] = run_config["train"].get("seed", 0)
     training["device"] = run_config.get("trained_on", run_config["train"]["device"])
     result = {"machine": f"{platform.processor() or platform.machine()}, {len(os.sched_getaffinity(0))} cores",
               "main_run": str(run), "main_train_seconds": seconds, "target_ratio": TARGET_RATIO,
@@ -213,6 +216,7 @@ def render_markdown(result: dict, name: str, lopo_epochs: str | None, lopo_stage
              f"Scored on {result['machine']}; the main run trained on device {training['device']} with "
              f"`--data \"{training['data']}\" --epochs {training['epochs']} --stages {training['stages']}"
              + (f" --orientation {training['orientation']}" if training.get("orientation", "as-worn") != "as-worn" else "")
+             + (f" --seed {training['seed']}" if training.get("seed") else "")
              + "`"
              + (f", the leave-one-placement-out runs with `--epochs {lopo_epochs} --stages {lopo_stages}`, the same "
                 "orientation and random sites." if lopo_epochs else "."),

@@ -20,6 +20,18 @@ def test_train_help_lists_the_documented_options():
         assert option in out
 
 
+def test_train_defaults_are_the_train_configs():
+    from dataclasses import fields
+
+    from aura_edge.cli import train
+    from aura_edge.train.loop import TrainConfig
+
+    config, names = TrainConfig(), {f.name for f in fields(TrainConfig)}
+    options = [p for p in train.params if p.name in names]
+    assert len(options) >= 15
+    assert {p.name: p.default for p in options} == {p.name: getattr(config, p.name) for p in options}
+
+
 def test_unknown_encoder_and_missing_gpu_are_refused_clearly(tmp_path):
     runner = CliRunner()
     result = runner.invoke(main, ["train", "--encoder", "lstm"])

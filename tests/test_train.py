@@ -187,8 +187,11 @@ def test_auto_epochs_are_six_on_a_cpu_forty_on_a_gpu_and_explicit_epochs_pass_th
 
 
 def test_orientation_is_a_named_choice_or_a_share_from_0_to_1():
-    assert TrainConfig().orientation == "as-worn"
-    assert [TrainConfig(orientation=o).orientation for o in ("mixed", "any", "0.25")] == ["mixed", "any", "0.25"]
+    assert orientation_share(TrainConfig().orientation) == 0.25   # the default turns a quarter of the windows
+    assert [TrainConfig(orientation=o).orientation for o in ("as-worn", "mixed", "any", "0.1")] == [
+        "as-worn", "mixed", "any", "0.1"]
+    # A run saved before --orientation existed trained as worn, and resumes so.
+    assert [TrainConfig.from_dict(saved).orientation for saved in ({}, {"orientation": "0.25"})] == ["as-worn", "0.25"]
     assert [orientation_share(o) for o in ("as-worn", "mixed", "any", "0.25", "1")] == [0.0, 0.5, 1.0, 0.25, 1.0]
     for bad in ("upside-down", "1.5", "-0.1", "nan", ""):
         with pytest.raises(ConfigError, match="--orientation .*share"):
@@ -201,5 +204,5 @@ def test_a_run_records_the_epochs_and_device_it_resolved_not_auto(trained_run, t
                             max_train_windows=16))
     config = json.loads((run / "config.json").read_text())
     assert config["train"]["epochs"] == "6" and config["trained_on"] == "cpu"
-    assert config["train"]["orientation"] == "as-worn"
+    assert config["train"]["orientation"] == "0.25"
     assert len((run / "metrics.jsonl").read_text().splitlines()) == 6

@@ -7,10 +7,11 @@ Each window gets, independently:
   person, which is how a watch on the other wrist, a left-hander or a pocket on the other side
   reads (angular velocity is a pseudovector, so its mirrored axes flip the other way);
 - a random 3-D rotation of the sensor frame (the same for accelerometer and gyroscope, as a
-  different mounting would produce): a small tilt of the usual mounting or, with
-  ``--orientation any``, any orientation at all, so that the model cannot rely on which axis
-  gravity lies along at a placement (a 40-epoch model trained without glasses scored macro-F1
-  0.13 on them, and 0.39 once their axes were turned to those of a chest strap);
+  different mounting would produce): a small tilt of the usual mounting or, for the
+  ``--orientation`` share of windows (a quarter by default), any orientation at all, so that the
+  model cannot rely on which axis gravity lies along at a placement (a 40-epoch model trained
+  without glasses scored macro-F1 0.13 on them, and 0.39 once their axes were turned to those of
+  a chest strap);
 - tempo scaling: time stretched by f, gyroscope × f, accelerations about their mean × f²
   (the kinematics of the same movement done f times faster);
 - a trip through a slower device: sampled at a random rate (log-uniform from ``min_rate_hz`` to
@@ -38,7 +39,7 @@ class AugmentConfig:
     # per device, and at a short training budget stronger settings slowed learning (2 epochs:
     # validation macro-F1 0.109 with rotation 45°/resampling 0.5/gravity 0.15 vs 0.137 without).
     rotation_deg: float = 30.0      # largest tilt of the sensor frame
-    free_rotation_prob: float = 0.0  # share of windows turned to any orientation (--orientation any: all)
+    free_rotation_prob: float = 0.0  # share of windows turned to any orientation (set from --orientation)
     scale: float = 0.1              # amplitude × 1 ± scale
     tempo: float = 0.1              # time × 1 ± tempo
     noise_acc: float = 0.05         # m/s² std

@@ -80,8 +80,9 @@ class TrainConfig:
 #   in-distribution macro-F1   0.666         0.656            0.635
 #   turned devices, ratio      0.62          0.89             1.00
 #   10 Hz watch, ratio         1.00          0.82             0.79
-# Only the default keeps every condition at 0.8 of in-distribution or more (one seed each); 'any'
-# (H100) costs more still: in-distribution 0.581, watch 0.70. Short runs cannot learn the turns.
+# Only the default keeps every condition but unseen placements at 0.8 of in-distribution or more
+# (one seed each); 'any' (H100) costs more still: in-distribution 0.581, watch 0.70. Short runs
+# learn the turns slowly (the demo trains as worn).
 # Each name is a share of training windows turned to a random orientation:
 ORIENTATIONS = {"as-worn": 0.0, "mixed": 0.5, "any": 1.0}
 

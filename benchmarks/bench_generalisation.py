@@ -12,7 +12,7 @@ On the CPU (about 45 min each), the main run alone with today's model:
     python benchmarks/bench_generalisation.py --out runs/cpu40-asworn --epochs 40 --stages 1 --lopo none \
         --no-baseline --results-name generalisation-40-epochs-cpu-as-worn
 and generalisation-40-epochs-mixed-orientation.md the same with --orientation mixed,
-generalisation-40-epochs-quarter-orientation.md with --orientation 0.25.
+generalisation-40-epochs-quarter-orientation.md with --orientation 0.25 (and -seed1.md with --seed 1).
 The next comparisons for a GPU: the 40-epoch protocol with --random-sites 0.4 (one CPU run so far:
 README, "What has and has not moved the placement gap"), with --orientation mixed (measured here for
 the head only), and with --lopo-stages 1,2 --lopo-epochs 40,10 for stage 2.

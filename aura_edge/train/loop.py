@@ -76,12 +76,12 @@ class TrainConfig:
 # toward the hand); 'any' makes the model indifferent to them; a share in between turns that share of
 # the training windows. At 40 stage-1 epochs of the leave-rate-out run on the CPU, labels expanded
 # (benchmarks/results/generalisation-40-epochs-{cpu-as-worn,quarter-orientation,mixed-orientation}.md):
-#   share                      0 (as-worn)   0.25 (default)   0.5 (mixed)
-#   in-distribution macro-F1   0.666         0.656            0.635
-#   turned devices, ratio      0.62          0.89             1.00
-#   10 Hz watch, ratio         1.00          0.82             0.79
-# Only the default keeps every condition but unseen placements at 0.8 of in-distribution or more
-# (one seed each); 'any' (H100) costs more still: in-distribution 0.581, watch 0.70. Short runs
+#   share                      0 (as-worn)   0.25 (default, 2 seeds)   0.5 (mixed)
+#   in-distribution macro-F1   0.666         0.656 / 0.645             0.635
+#   turned devices, ratio      0.62          0.89 / 0.88               1.00
+#   10 Hz watch, ratio         1.00          0.82 / 0.77               0.79
+# The default has the highest worst-condition ratio (unseen placements apart): as worn loses a third
+# on turned devices. 'any' (H100) costs more still: in-distribution 0.581, watch 0.70. Short runs
 # learn the turns slowly (the demo trains as worn).
 # Each name is a share of training windows turned to a random orientation:
 ORIENTATIONS = {"as-worn": 0.0, "mixed": 0.5, "any": 1.0}

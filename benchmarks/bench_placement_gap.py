@@ -23,14 +23,10 @@ Rows (macro-F1 at P, labels expanded by each run's default):
 from __future__ import annotations
 
 import argparse
-import sys
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from results_files import write_results  # noqa: E402
+from results_files import write_results
 
 
 def unit(x: np.ndarray) -> np.ndarray:

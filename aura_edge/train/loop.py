@@ -75,7 +75,7 @@ class TrainConfig:
 # --orientation: 'as-worn' keeps the mounting conventions of the corpus's devices (a watch's x axis
 # toward the hand); 'any' makes the model indifferent to them; a share in between turns that share of
 # the training windows. At 40 stage-1 epochs of the leave-rate-out run on the CPU, labels expanded
-# (benchmarks/results/generalisation-40-epochs-{cpu-as-worn,quarter-orientation,mixed-orientation}.md):
+# (benchmarks/results/generalisation-40-epochs-{cpu-as-worn,quarter-orientation[-seed1],mixed-orientation}.md):
 #   share                      0 (as-worn)   0.25 (default, 2 seeds)   0.5 (mixed)
 #   in-distribution macro-F1   0.666         0.656 / 0.645             0.635
 #   turned devices, ratio      0.62          0.89 / 0.88               1.00
@@ -102,7 +102,7 @@ def orientation_share(orientation: str) -> float:
     return share
 
 
-def augment_config(data: str, orientation: str = "as-worn") -> AugmentConfig:
+def augment_config(data: str, orientation: str = TrainConfig.orientation) -> AugmentConfig:
     """Augmentation never simulates a device slower than the corpus's slowest, so a corpus that
     leaves low rates out (the leave-rate-out protocol) keeps them out of training entirely.
     ``orientation`` 'any' turns every window to a random orientation, 'mixed' half of them, a number

@@ -8,6 +8,8 @@ On a GPU, the 40-epoch protocol of benchmarks/results/generalisation-40-epochs.m
     python benchmarks/bench_generalisation.py --out runs/gpu40 --epochs 40 --stages 1 --lopo-epochs 40 \
         --lopo thigh,ankle,head --no-baseline --results-name generalisation-40-epochs
 and generalisation-40-epochs-any-orientation.md is the same with --orientation any (every run).
+generalisation-40-epochs-any-orientation-expanded.md rescores its main run with label expansion
+(its corpus's captions written into config.json; the run linked as <out>/rate-out and reused).
 On the CPU (about 45 min each), the main run alone with today's model:
     python benchmarks/bench_generalisation.py --out runs/cpu40-asworn --epochs 40 --stages 1 --lopo none \
         --no-baseline --results-name generalisation-40-epochs-cpu-as-worn

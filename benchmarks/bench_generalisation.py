@@ -6,13 +6,13 @@
 
 On a GPU, the 40-epoch protocol of benchmarks/results/generalisation-40-epochs.md:
     python benchmarks/bench_generalisation.py --out runs/gpu40 --epochs 40 --stages 1 --lopo-epochs 40 \
-        --lopo thigh,ankle,head --no-baseline --results-name generalisation-40-epochs
+        --lopo thigh,ankle,head --no-baseline --orientation as-worn --results-name generalisation-40-epochs
 and generalisation-40-epochs-any-orientation.md is the same with --orientation any (every run).
 generalisation-40-epochs-any-orientation-expanded.md rescores its main run with label expansion
 (its corpus's captions written into config.json; the run linked as <out>/rate-out and reused).
 On the CPU (about 45 min each), the main run alone with today's model:
     python benchmarks/bench_generalisation.py --out runs/cpu40-asworn --epochs 40 --stages 1 --lopo none \
-        --no-baseline --results-name generalisation-40-epochs-cpu-as-worn
+        --no-baseline --orientation as-worn --results-name generalisation-40-epochs-cpu-as-worn
 and generalisation-40-epochs-mixed-orientation.md the same with --orientation mixed,
 generalisation-40-epochs-quarter-orientation.md with --orientation 0.25 (and -seed1.md with --seed 1).
 The next comparisons for a GPU: the 40-epoch protocol with --random-sites 0.4 (one CPU run so far:
@@ -61,8 +61,8 @@ def trained(run: Path) -> bool:
     return (run / "model.safetensors").is_file() and (run / "report.json").is_file()
 
 
-def train(out: Path, name: str, data: str, epochs: str, stages: str, baseline: bool = True,
-          orientation: str = "as-worn", seed: int = 0) -> tuple[Path, float]:
+def train(out: Path, name: str, data: str, epochs: str, stages: str, baseline: bool, orientation: str,
+          seed: int = 0) -> tuple[Path, float]:
     run = out / name
     started = time.time()
     if not trained(run):
@@ -71,8 +71,8 @@ def train(out: Path, name: str, data: str, epochs: str, stages: str, baseline: b
     return run, round(time.time() - started, 1)
 
 
-def lopo_rows(out: Path, placements: list[str], epochs: str, windows: int, baseline: bool = True,
-              orientation: str = "as-worn", stages: str = "1", spec_extra: str = "") -> list[dict]:
+def lopo_rows(out: Path, placements: list[str], epochs: str, windows: int, baseline: bool, orientation: str,
+              stages: str = "1", spec_extra: str = "") -> list[dict]:
     from aura_edge.generalisation import conditions_for, evaluate_condition
     from aura_edge.models.frozen import load_text_encoder
     from aura_edge.train.checkpoint import load_run
@@ -147,7 +147,7 @@ def plot(rows: list[dict], path: Path, reference: dict) -> None:
 def main() -> None:
     from aura_edge.generalisation import with_ratios
     from aura_edge.synth import PLACEMENTS
-    from aura_edge.train.loop import ORIENTATIONS, orientation_share
+    from aura_edge.train.loop import ORIENTATIONS, TrainConfig, orientation_share
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default="runs/generalisation")
@@ -161,8 +161,9 @@ def main() -> None:
                         help="share of training windows worn at random sites of the kept segments (every run)")
     parser.add_argument("--windows", type=int, default=3, help="test windows per person and activity")
     parser.add_argument("--no-baseline", dest="baseline", action="store_false", help="train SENvT-SS only")
-    parser.add_argument("--orientation", default="as-worn",
-                        help=f"aura-edge train --orientation of every run: {', '.join(ORIENTATIONS)}, or a share 0-1")
+    parser.add_argument("--orientation", default=TrainConfig.orientation,
+                        help=f"aura-edge train --orientation of every run: {', '.join(ORIENTATIONS)}, or a share 0-1 "
+                        f"(default: aura-edge train's, {TrainConfig.orientation})")
     parser.add_argument("--seed", type=int, default=0, help="aura-edge train --seed of the main run (initialisation, "
                         "batches, augmentation; the corpus stays the same)")
     parser.add_argument("--results-name", default="generalisation", help="file name of the results, no suffix")
@@ -198,7 +199,7 @@ def main() -> None:
     name = args.results_name
     run_config = json.loads((run / "config.json").read_text())
     training = {k: run_config["train"].get(k) for k in ("data", "epochs", "stages")}
-    training["orientation"] = run_config["train"].get("orientation", "as-worn")
+    training["orientation"] = TrainConfig.from_dict(run_config["train"]).orientation   # old runs: as worn
     training["seed"] = run_config["train"].get("seed", 0)
     training["device"] = run_config.get("trained_on", run_config["train"]["device"])
     result = {"machine": f"{platform.processor() or platform.machine()}, {len(os.sched_getaffinity(0))} cores",
@@ -217,7 +218,7 @@ def render_markdown(result: dict, name: str, lopo_epochs: str | None, lopo_stage
     lines = [f"# Generalisation benchmark ({name})", "",
              f"Scored on {result['machine']}; the main run trained on device {training['device']} with "
              f"`--data \"{training['data']}\" --epochs {training['epochs']} --stages {training['stages']}"
-             + (f" --orientation {training['orientation']}" if training.get("orientation", "as-worn") != "as-worn" else "")
+             + f" --orientation {training['orientation']}"
              + (f" --seed {training['seed']}" if training.get("seed") else "")
              + "`"
              + (f", the leave-one-placement-out runs with `--epochs {lopo_epochs} --stages {lopo_stages}`, the same "

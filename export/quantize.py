@@ -1,18 +1,17 @@
 """FP32 ONNX -> two INT8 models: one for ONNX Runtime on CPU, one QDQ model for TensorRT.
 
 CPU: attention and GELU fused into ORT contrib ops (ort_fusion.py), then dynamic INT8 with
-per-channel int8 weights on MatMul, Gemm and Attention (-> QAttention). Measured one thread,
-batch 1 on a shared 2-core AVX-512 VNNI Xeon (benchmarks/results/export.md), as a share of
-PyTorch eager FP32 in the same run: 0.37-0.38x, against 0.46x for plain dynamic INT8, 0.71x for
-ORT FP32 and 0.79x for static QDQ, at a cosine of ~0.9999 to FP32. Static
-QDQ is no faster than FP32 on ORT's CPU provider, and 4/8-bit MatMulNBits was 2x slower here.
-Also measured and not kept: MultiHeadAttention after an INT8 QKV MatMul (no faster than
-QAttention), SkipLayerNormalization (ORT's CPU kernel took 7x the time of the LayerNorm + Add it
-replaces), INT8 Q.K and P.V products (slower), per-tensor or uint8 weights (no faster).
+per-channel symmetric weights on MatMul, Gemm and Attention (-> QAttention). The weights use 7
+bits, so that ONNX Runtime's U8S8 kernel cannot saturate on x86 CPUs without VNNI
+(runtime/cpu.py): the model then computes the same on every CPU, at the speed of 8-bit weights.
+Latency and fidelity per CPU kind: benchmarks/results/export-<kind>.md; what was tried and not
+kept (static QDQ on CPU, MatMulNBits, MultiHeadAttention, SkipLayerNormalization, INT8 attention
+products, uint8 weights): docs/int8.md.
 
 TensorRT: static QDQ, INT8 activations and weights, both symmetric (TensorRT rejects non-zero
-zero points), per-channel weights, biases left FP32, activation ranges calibrated on real
-training windows (entropy by default, percentile optional). Standard ONNX ops only.
+zero points), 8-bit per-channel weights, biases left FP32, activation ranges calibrated on real
+training windows (entropy by default, percentile optional). The attention products (Q.K^T, P.V)
+stay in floating point. Standard ONNX ops only.
 """
 
 from __future__ import annotations
@@ -29,6 +28,7 @@ import onnx
 from onnx import numpy_helper
 
 from aura_edge.errors import ConfigError, WeightsError
+from aura_edge.runtime.cpu import SAFE_INT8_WEIGHT_BITS
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,8 @@ QUANTIZED_OPS = ["MatMul", "Gemm"]
 DYNAMIC_OPS = [*QUANTIZED_OPS, "Attention"]  # Attention exists only after ort_fusion
 CALIBRATION_METHODS = ("entropy", "percentile")
 MIN_CALIBRATION_WINDOWS = 200  # fewer is allowed (tests) but recorded in the manifest
+WEIGHT_BITS_WHY = ("7-bit weights: ONNX Runtime's U8S8 kernel on x86 without VNNI (AVX2, AVX-512) saturates "
+                   "with 8-bit weights; 7 bits are exact there and on VNNI and ARM, at the same speed")
 
 
 def preprocess(fp32_path: Path, out_path: Path) -> bool:
@@ -56,8 +58,11 @@ def preprocess(fp32_path: Path, out_path: Path) -> bool:
 
 
 def quantize_dynamic_int8(fp32_path: Path, out_path: Path, num_heads: int = 0,
-                          check_windows: np.ndarray | None = None) -> dict:
+                          check_windows: np.ndarray | None = None, weight_bits: int = SAFE_INT8_WEIGHT_BITS) -> dict:
     """Dynamic INT8 (weights int8 per output channel, activations quantized at run time).
+
+    weight_bits 7 (the default) is exact on every CPU at the speed of 8; 8 exists to measure the
+    saturation it causes (benchmarks, tests).
 
     With `check_windows`, attention and GELU are first fused into ORT contrib ops (ort_fusion.py),
     so attention runs as QAttention.
@@ -66,6 +71,8 @@ def quantize_dynamic_int8(fp32_path: Path, out_path: Path, num_heads: int = 0,
 
     from aura_edge.export.ort_fusion import fuse_for_ort
 
+    if weight_bits not in (SAFE_INT8_WEIGHT_BITS, 8):
+        raise ConfigError(f"INT8 weights are {SAFE_INT8_WEIGHT_BITS} or 8 bits wide, not {weight_bits}")
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "pre.onnx"
         preprocessed = preprocess(fp32_path, source)
@@ -73,10 +80,12 @@ def quantize_dynamic_int8(fp32_path: Path, out_path: Path, num_heads: int = 0,
         if check_windows is not None:
             fused = fuse_for_ort(source, Path(tmp) / "fused.onnx", num_heads, check_windows)
             source = Path(tmp) / "fused.onnx"
+        # reduce_range: 7-bit weights, so that no x86 kernel can saturate (runtime/cpu.py).
         quantize_dynamic(str(source), str(out_path), per_channel=True, weight_type=QuantType.QInt8,
-                         op_types_to_quantize=DYNAMIC_OPS)
-    return {"method": "dynamic", "weights": "int8 symmetric per-channel", "activations": "uint8 dynamic",
-            "ops": DYNAMIC_OPS, "preprocessed": preprocessed, "fused": fused}
+                         op_types_to_quantize=DYNAMIC_OPS, reduce_range=weight_bits < 8)
+    return {"method": "dynamic", "weights": f"int{weight_bits} symmetric per-channel", "weight_bits": weight_bits,
+            "activations": "uint8 dynamic", "ops": DYNAMIC_OPS, "preprocessed": preprocessed, "fused": fused,
+            "why": WEIGHT_BITS_WHY if weight_bits < 8 else "8-bit weights (may saturate on x86 without VNNI)"}
 
 
 class _WindowReader:
@@ -104,18 +113,33 @@ def quantize_qdq_int8(fp32_path: Path, out_path: Path, windows: np.ndarray, meth
     with tempfile.TemporaryDirectory() as tmp:
         pre = Path(tmp) / "pre.onnx"
         preprocessed = preprocess(fp32_path, pre)
-        input_name = onnx.load(str(pre), load_external_data=False).graph.input[0].name
+        graph = onnx.load(str(pre), load_external_data=False).graph
+        kept_float = activation_matmuls(graph)
         with contextlib.redirect_stdout(io.StringIO()):  # ORT prints calibration progress with print()
-            quantize_static(str(pre), str(out_path), _WindowReader(input_name, windows), quant_format=QuantFormat.QDQ,
-                            per_channel=True, activation_type=QuantType.QInt8, weight_type=QuantType.QInt8,
-                            op_types_to_quantize=QUANTIZED_OPS, calibrate_method=calibrate,
+            quantize_static(str(pre), str(out_path), _WindowReader(graph.input[0].name, windows),
+                            quant_format=QuantFormat.QDQ, per_channel=True, activation_type=QuantType.QInt8,
+                            weight_type=QuantType.QInt8, op_types_to_quantize=QUANTIZED_OPS,
+                            calibrate_method=calibrate, nodes_to_exclude=kept_float,
                             # Biases stay FP32: TensorRT's DequantizeLinear takes int8, not int32, input.
                             extra_options={"ActivationSymmetric": True, "WeightSymmetric": True,
                                            "CalibTensorRangeSymmetric": True, "QuantizeBias": False})
     structure = check_qdq_structure(out_path)
-    return {"method": "static QDQ", "weights": "int8 symmetric per-channel", "activations": "int8 symmetric",
-            "ops": QUANTIZED_OPS, "preprocessed": preprocessed,
+    return {"method": "static QDQ", "weights": "int8 symmetric per-channel", "weight_bits": 8,
+            "activations": "int8 symmetric",
+            "ops": QUANTIZED_OPS, "kept_float": {"activation_matmuls": len(kept_float)}, "preprocessed": preprocessed,
             "calibration": {"method": method, "windows": len(windows)}, "structure": structure}
+
+
+def activation_matmuls(graph: onnx.GraphProto) -> list[str]:
+    """MatMuls with no constant operand: attention's Q.K^T and P.V.
+
+    Kept in floating point (TensorRT's strongly typed build runs them in FP32). Quantizing them is
+    what made the QDQ model unfaithful: softmax probabilities in symmetric int8 have a step of
+    1/127, so the many small attention weights over 250 tokens round to 0 or 1/127
+    (docs/int8.md has the measurements).
+    """
+    constants = {t.name for t in graph.initializer} | {n.output[0] for n in graph.node if n.op_type == "Constant"}
+    return [n.name for n in graph.node if n.op_type == "MatMul" and not (set(n.input) & constants)]
 
 
 def check_qdq_structure(path: Path) -> dict:

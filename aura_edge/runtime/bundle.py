@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from aura_edge.errors import BundleError
+from aura_edge.runtime.cpu import int8_session_options
 from aura_edge.signals import CHANNELS, MODEL_RATE_HZ, WINDOW_SAMPLES
 
 log = logging.getLogger(__name__)
@@ -96,7 +97,7 @@ def load_bundle(path: Path | str, prefer: str = "int8", threads: int = 1) -> Bun
         raise BundleError(f"{path / LABELS_FILE} holds {bank.shape[1]}-d label embeddings but the model makes "
                           f"{contract['embedding_dim']}-d ones; rebuild it with `aura-edge labels --bundle {path}`")
     variant, model_file = choose_model(manifest, prefer, path)
-    engine = _open_engine(path / model_file, variant, contract, threads)
+    engine = _open_engine(path / model_file, variant, manifest, threads)
     return Bundle(path, manifest, variant, engine, labels, bank, templates, text_encoder)
 
 
@@ -185,13 +186,29 @@ def choose_model(manifest: dict, prefer: str, path: Path) -> tuple[str, str]:
     raise BundleError(f"{path} has no {prefer} model (it has {', '.join(models)}); export with {hint}")
 
 
-def _open_engine(model_path: Path, variant: str, contract: dict, threads: int):
+def _weight_bits(manifest: dict, variant: str, path: Path) -> int:
+    """The widest INT8 weight of a variant; bundles from before 7-bit weights record none (8 bits)."""
+    bits = manifest["models"][variant].get("weight_bits", 8)
+    if not isinstance(bits, int) or isinstance(bits, bool) or not 2 <= bits <= 8:
+        raise BundleError(f"{path / MANIFEST_FILE} gives the {variant} model weight_bits={bits!r}; "
+                          f"{REEXPORT.format(path=path)}")
+    return bits
+
+
+def _open_engine(model_path: Path, variant: str, manifest: dict, threads: int):
+    """The variant's engine; INT8 models run on a kernel that cannot saturate on this CPU (runtime/cpu.py)."""
     from aura_edge.runtime.engine import OnnxEngine, TensorRTEngine
+
+    contract = manifest["input_contract"]
 
     if variant == "tensorrt":
         engine = TensorRTEngine(model_path)
     else:
-        engine = OnnxEngine(model_path, threads=threads)
+        config, int8_path = ({}, "") if variant == "fp32" else int8_session_options(
+            _weight_bits(manifest, variant, model_path.parent))
+        if config:
+            log.warning("%s: %s", model_path, int8_path)
+        engine = OnnxEngine(model_path, threads=threads, session_config=config, int8_path=int8_path)
         _check_onnx_model(engine, contract)
     if engine.output_dim != contract["embedding_dim"]:
         raise BundleError(f"{model_path.name} outputs {engine.output_dim}-d embeddings but the contract says "

@@ -37,14 +37,19 @@ class OnnxEngine:
     scorer, and batch-1 latency barely improves with more threads for a model this small.
     """
 
-    def __init__(self, path: Path | str, threads: int = 1, providers: list | None = None):
+    def __init__(self, path: Path | str, threads: int = 1, providers: list | None = None,
+                 session_config: dict[str, str] | None = None, int8_path: str = ""):
         import onnxruntime as ort
 
         self.path = Path(path)
+        self.session_config = dict(session_config or {})
+        self.int8_path = int8_path  # how INT8 matmuls run here (runtime/cpu.py); "" for FP32
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        for key, value in self.session_config.items():
+            options.add_session_config_entry(key, value)
         try:
             self.session = ort.InferenceSession(str(self.path), options,
                                                 providers=providers or ["CPUExecutionProvider"])

@@ -206,8 +206,11 @@ def _open_engine(model_path: Path, variant: str, manifest: dict, threads: int):
     else:
         config, int8_path = ({}, "") if variant == "fp32" else int8_session_options(
             _weight_bits(manifest, variant, model_path.parent))
-        if config:
-            log.warning("%s: %s", model_path, int8_path)
+        if config and variant == "int8":  # a bundle from before 7-bit weights: slower, never wrong
+            log.warning("%s: %s; re-export the bundle (`aura-edge export --int8`) for 7-bit weights at full speed",
+                        model_path, int8_path)
+        elif config:  # the QDQ model is meant for TensorRT; on this CPU it is only checked
+            log.info("%s: %s", model_path, int8_path)
         engine = OnnxEngine(model_path, threads=threads, session_config=config, int8_path=int8_path)
         _check_onnx_model(engine, contract)
     if engine.output_dim != contract["embedding_dim"]:

@@ -104,4 +104,4 @@ def int8_session_options(weight_bits: int, cpu: CpuInt8 | None = None) -> tuple[
         return {}, f"U8S8 with {weight_bits}-bit weights ({'VNNI' if cpu.vnni else cpu.machine}: no saturation)"
     key, value = EXACT_U8U8_OPTION
     return {key: value}, (f"U8U8 with {weight_bits}-bit weights: this CPU has no VNNI, where U8S8 would "
-                          "saturate; exact but slower (re-export the bundle for 7-bit weights)")
+                          "saturate; exact but slower")

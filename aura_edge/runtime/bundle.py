@@ -207,7 +207,7 @@ def _open_engine(model_path: Path, variant: str, manifest: dict, threads: int):
         config, int8_path = ({}, "") if variant == "fp32" else int8_session_options(
             _weight_bits(manifest, variant, model_path.parent))
         if config and variant == "int8":  # a bundle from before 7-bit weights: slower, never wrong
-            log.warning("%s: %s; re-export the bundle (`aura-edge export --int8`) for 7-bit weights at full speed",
+            log.warning("%s: %s; re-export the bundle (`aura-edge export --int8 --force`) for 7-bit weights at full speed",
                         model_path, int8_path)
         elif config:  # the QDQ model is meant for TensorRT; on this CPU it is only checked
             log.info("%s: %s", model_path, int8_path)

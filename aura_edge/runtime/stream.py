@@ -231,7 +231,9 @@ def stream(config: StreamConfig, sink=None, say: Callable[[str], None] | None = 
         recognizer.add_source(source)
     summary = StreamSummary(bundle.path, bundle.variant, [ch.name for ch in recognizer.channels],
                             ready_s=time.monotonic() - started)
-    say(f"bundle {bundle.path} ({bundle.variant}, {len(bundle.labels)} labels); streaming "
+    int8_path = getattr(bundle.engine, "int8_path", "")
+    variant = f"{bundle.variant}: {int8_path}" if int8_path else bundle.variant
+    say(f"bundle {bundle.path} ({variant}, {len(bundle.labels)} labels); streaming "
         f"{', '.join(summary.sources)}; ready in {summary.ready_s:.2f} s")
     if config.gravity == "removed" and not bundle.contract.get("gravity_removed_ok", False):
         say("warning: the bundle was trained with gravity included; gravity-removed input loses the "

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 import sys
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import click
 
 from aura_edge import __version__
 from aura_edge.errors import AuraEdgeError, ConfigError
+from aura_edge.summaries import print_bundle_summary, print_report_summary
 
 
 def _friendly_errors(func):
@@ -96,17 +96,18 @@ def train(**options) -> None:
     the RNN baseline; writes runs/<name>/ (model.safetensors, config.json, metrics.jsonl,
     report.md, plots) and points runs/latest at it. Under torchrun it trains with DDP.
     """
+    from aura_edge.pipeline import is_main_process, train_and_report
     from aura_edge.train.checkpoint import read_config
-    from aura_edge.train.loop import TrainConfig, train as run_training
+    from aura_edge.train.loop import TrainConfig
 
     if options["resume"]:
         saved = read_config(Path(options["resume"]))["train"]
         config = TrainConfig.from_dict({**saved, "resume": options["resume"]})
     else:
         config = TrainConfig(**options)
-    run_dir = run_training(config)
-    if os.environ.get("RANK", "0") == "0":  # under torchrun only rank 0 speaks
-        _print_report_summary(run_dir)
+    run_dir = train_and_report(config)
+    if is_main_process():
+        print_report_summary(run_dir)
 
 
 def _label_expansion_option(func):
@@ -156,11 +157,11 @@ def eval_(run_dir: str, data: str | None, placement: str, labels: str | None, ou
             scores = ", ".join(f"{m} macro-F1 {row[m]['macro_f1']:.3f}" for m in models)
             click.echo(f"  {row['condition']:<24} {scores}" + (f"  ({row['ratio']:.2f} of in-distribution)"
                                                                   if row.get("ratio") is not None else ""))
-        _print_report_summary(Path(run_dir))   # the report was refreshed with the table; no second evaluation
+        print_report_summary(Path(run_dir))   # the report was refreshed with the table; no second evaluation
         return
     if data is None:
         write_run_report(Path(run_dir), label_expansion=label_expansion)
-        _print_report_summary(Path(run_dir))
+        print_report_summary(Path(run_dir))
         return
     summary = evaluate_recordings(Path(run_dir), Path(data), Path(out) if out else None, label_list, placement,
                                   label_expansion)
@@ -180,20 +181,6 @@ def demo(out: str, epochs: str) -> None:
     from aura_edge.demo import run_demo
 
     run_demo(Path(out), epochs)
-
-
-def _print_report_summary(run_dir: Path) -> None:
-    import json
-
-    report = json.loads((Path(run_dir) / "report.json").read_text())
-    click.echo(f"\nHeld-out subjects ({report['test_windows']} windows), zero-shot over "
-               f"{report['models'][0]['zero_shot']['classes']} activities:")
-    for m in report["models"]:
-        z = m["zero_shot"]
-        r = {x["direction"]: x for x in m["retrieval"]}["imu->text"]
-        click.echo(f"  {m['model']:<10} {m['parameters'] / 1e6:5.2f} M params  accuracy {z['accuracy']:.3f}  "
-                   f"macro-F1 {z['macro_f1']:.3f}  IMU->text R@1 {r['R@1']:.3f} MRR {r['MRR']:.3f} (N={r['N']})")
-    click.echo(f"report: {Path(run_dir) / 'report.md'}")
 
 
 @main.command("export")
@@ -226,7 +213,7 @@ def export(**options) -> None:
     except KeyboardInterrupt:
         click.echo("interrupted; no bundle was written and an existing one is unchanged", err=True)
         sys.exit(130)
-    _print_bundle_summary(bundle_dir)
+    print_bundle_summary(bundle_dir)
 
 
 @main.command("labels")
@@ -246,27 +233,6 @@ def labels_(bundle_dir: str, add: tuple[str, ...], remove: tuple[str, ...]) -> N
 
         labels = rebuild_labels(Path(bundle_dir), add, remove, progress=click.echo)
     click.echo(f"{len(labels)} labels: {', '.join(labels)}")
-
-
-def _print_bundle_summary(bundle_dir: Path) -> None:
-    import json
-
-    manifest = json.loads((Path(bundle_dir) / "manifest.json").read_text())
-    total = sum(entry["bytes"] for entry in manifest["files"].values())
-    click.echo(f"\nbundle: {bundle_dir} ({total / 1e6:.1f} MB)")
-    for name, entry in manifest["files"].items():
-        click.echo(f"  {name:<34} {entry['bytes'] / 1e6:7.2f} MB")
-    metrics = manifest["metrics"]
-    parity = metrics["fp32_vs_pytorch"]
-    click.echo(f"FP32 vs PyTorch (batch {', '.join(map(str, parity['batch_sizes']))}): max abs error "
-               f"{parity['max_abs_error']:.1e}, min cosine {parity['min_cosine']:.6f}")
-    for key, title in (("int8_vs_fp32", "INT8 (ORT)"), ("qdq_vs_fp32", "INT8 QDQ (TensorRT)")):
-        if key in metrics:
-            m = metrics[key]
-            click.echo(f"{title:<20} vs FP32 on {m['windows']} held-out windows: cosine mean {m['cosine_mean']:.5f} "
-                       f"min {m['cosine_min']:.5f}, top-1 agreement {m['top1_agreement']:.3f}")
-    if "int8_to_fp32_size" in metrics:
-        click.echo(f"INT8 model size: {metrics['int8_to_fp32_size']:.2f}x FP32")
 
 
 def _source_flags(func):

@@ -7,15 +7,17 @@ from pathlib import Path
 
 import click
 
+from aura_edge.summaries import print_bundle_summary, print_report_summary
+
 
 DEMO_DATA = ("synth?placements=left_wrist,right_wrist&windows=10&activities=standing,sitting,lying down,walking,"
              "running,climbing stairs,jumping,cycling,waving,clapping,brushing teeth,typing on a keyboard")
 
 
 def run_demo(out: Path, epochs: str) -> Path:
-    from aura_edge.cli import _print_bundle_summary, _print_report_summary
     from aura_edge.export import ExportConfig, export_bundle
-    from aura_edge.train.loop import TrainConfig, train
+    from aura_edge.pipeline import train_and_report
+    from aura_edge.train.loop import TrainConfig
 
     start = time.monotonic()
     click.secho("1/4 training SENvT-SS on watch-worn synthetic data, 12 activities: a short stage-1 run "
@@ -27,13 +29,13 @@ def run_demo(out: Path, epochs: str) -> Path:
     # 1.25 epochs (held-out macro-F1 0.535 with the default quarter turned, 0.621 as worn).
     config = TrainConfig(data=DEMO_DATA, epochs=epochs, stages="1", out=str(out), orientation="as-worn",
                          name=f"demo-{time.strftime('%Y%m%d-%H%M%S')}", baseline=False)
-    run_dir = train(config)
+    run_dir = train_and_report(config)
     click.secho("2/4 evaluating on held-out simulated subjects", bold=True)
-    _print_report_summary(run_dir)
+    print_report_summary(run_dir)
     click.secho("3/4 exporting an INT8 bundle for the edge runtime (no torch needed to run it)", bold=True)
     bundle_dir = export_bundle(ExportConfig(run=str(run_dir), int8=True, calibration_windows=200),
                                progress=click.echo)
-    _print_bundle_summary(bundle_dir)
+    print_bundle_summary(bundle_dir)
     click.secho("4/4 live: a simulated wearable streamed through the INT8 bundle for 20 s (aura-edge stream sim://...)",
                 bold=True)
     from aura_edge.runtime.stream import demo_stream

@@ -77,7 +77,7 @@ def evaluate_condition(condition: Condition, runs: dict, text_encoder, windows=N
     expanded toward each run's training captions by ``label_expansion`` (0: as typed; None: the run's default)."""
     from aura_edge.synth import build_corpus
     from aura_edge.synth.activities import HELD_OUT_PHRASINGS
-    from aura_edge.train.loop import embed_imu
+    from aura_edge.models import embed_imu
 
     windows = windows if windows is not None else build_corpus(condition.config)[condition.split]
     if condition.turned:

@@ -41,7 +41,7 @@ class RunEvaluation:
 
 def evaluate_run(run: LoadedRun, windows: WindowSet, text_encoder=None, labels: list[str] | None = None,
                  retrieval_pool: int = 1000, label_expansion: float | None = None) -> RunEvaluation:
-    from aura_edge.train.loop import embed_imu
+    from aura_edge.models import embed_imu
 
     text_encoder = text_encoder or load_text_encoder(_encoder_spec(run.config))
     # Candidates: every activity the run was trained on plus any new one in the data, so a test
@@ -233,8 +233,8 @@ def evaluate_recordings(run_dir: Path, data_path: Path, out_dir: Path | None = N
                         labels: list[str] | None = None, placement: str = "hand",
                         label_expansion: float | None = None) -> dict:
     """Zero-shot accuracy and macro-F1 of a run on labelled recordings (any rate, units, gravity)."""
-    from aura_edge.data.recordings import load_labelled
-    from aura_edge.train.loop import embed_imu
+    from aura_edge.data.labelled import load_labelled
+    from aura_edge.models import embed_imu
 
     run = load_run(run_dir)
     recordings = load_labelled(data_path, placement)

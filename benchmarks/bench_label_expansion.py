@@ -43,7 +43,7 @@ class RunScorer:
         from aura_edge.synth import CAPTIONS
         from aura_edge.train.checkpoint import load_run
         from aura_edge.train.data import load_corpus
-        from aura_edge.train.loop import embed_imu
+        from aura_edge.models import embed_imu
 
         self.path, self.run = path, load_run(path)
         data = self.run.config["train"]["data"]

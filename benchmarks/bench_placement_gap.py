@@ -40,7 +40,7 @@ def main() -> None:
     from aura_edge.synth import build_corpus
     from aura_edge.train.checkpoint import load_run
     from aura_edge.train.data import synth_config
-    from aura_edge.train.loop import embed_imu
+    from aura_edge.models import embed_imu
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lopo-run", required=True, help="run trained without the placement")

@@ -7,7 +7,7 @@ from aura_edge.errors import ConfigError
 from aura_edge.signals import GRAVITY_MS2
 from aura_edge.synth import PLACEMENTS, SynthConfig, build_corpus
 from aura_edge.synth.devices import DeviceProfile, DeviceSpace, SensorModel, device_samples, draw_device, record
-from aura_edge.synth.skeleton import body_from_height, forward_kinematics
+from aura_edge.synth.skeleton import forward_kinematics
 from aura_edge.synth.subjects import make_subject, resolve_placement
 from aura_edge.synth.virtual_imu import ideal_imu
 

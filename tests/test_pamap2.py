@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from aura_edge.data.pamap2 import load_pamap2
-from aura_edge.data.recordings import load_labelled
+from aura_edge.data.labelled import load_labelled
 from aura_edge.errors import DataError
 from aura_edge.signals import GRAVITY_MS2
 

@@ -9,7 +9,9 @@ from safetensors.torch import load_file
 
 from aura_edge.errors import ConfigError, RunError, WeightsError
 from aura_edge.train import checkpoint as ckpt
-from aura_edge.train.loop import TrainConfig, embed_imu, orientation_share, train
+from aura_edge.models import embed_imu
+from aura_edge.pipeline import train_and_report
+from aura_edge.train.loop import TrainConfig, orientation_share, train
 
 
 def tiny_config(corpus, out, **overrides):
@@ -26,7 +28,7 @@ def trained_run(tmp_path_factory):
     make_tiny_windows(range(4, 5), seed=2).save(root / "val.npz")
     make_tiny_windows(range(5, 6), seed=3).save(root / "test.npz")
     out = tmp_path_factory.mktemp("runs")
-    return root, out, train(tiny_config(root, out, name="tiny"))
+    return root, out, train_and_report(tiny_config(root, out, name="tiny"))
 
 
 def test_a_run_directory_has_weights_config_metrics_report_and_plots(trained_run):

@@ -72,16 +72,3 @@ def load_labelled_recordings(path: Path | str) -> LabelledRecordings:
     check_finite(imu, f"'imu' in {path}")
     windows = [to_model_windows(w, rate_hz, acc_unit, gyro_unit, gravity) for w in imu]
     return LabelledRecordings(windows, label, rate_hz, acc_unit, gyro_unit, gravity)
-
-
-def load_labelled(path: Path | str, placement: str = "hand") -> LabelledRecordings:
-    """An .npz of labelled windows, or a PAMAP2_Dataset directory (one sensor placement of it)."""
-    path = Path(path)
-    if path.is_dir():
-        from aura_edge.data.pamap2 import is_pamap2_root, load_pamap2
-
-        if not is_pamap2_root(path):
-            raise DataError(f"{path} is a directory but not PAMAP2_Dataset (no Protocol/subject1*.dat); "
-                            "pass an .npz file or the PAMAP2_Dataset directory")
-        return load_pamap2(path, placement)
-    return load_labelled_recordings(path)

@@ -6,6 +6,8 @@ a run's config.json, so checkpoints carry everything needed to reconstruct them.
 
 from __future__ import annotations
 
+import numpy as np
+import torch
 from torch import nn
 
 from aura_edge.errors import ConfigError
@@ -46,3 +48,15 @@ def imu_encoder_config(family: str, size: str, embed_dim: int) -> dict:
 
 def count_parameters(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
+
+
+@torch.no_grad()
+def embed_imu(encoder: torch.nn.Module, imu: np.ndarray, device=None, batch_size: int = 256) -> np.ndarray:
+    """(N, 6, 1000) numpy windows -> (N, D) numpy embeddings, in eval mode."""
+    device = device or next(encoder.parameters()).device
+    was_training = encoder.training
+    encoder.eval()
+    out = [encoder(torch.from_numpy(np.ascontiguousarray(imu[s:s + batch_size])).to(device)).float().cpu()
+           for s in range(0, len(imu), batch_size)]
+    encoder.train(was_training)
+    return torch.cat(out).numpy()

@@ -17,7 +17,7 @@ import torch
 
 from aura_edge.errors import ConfigError
 from aura_edge.evaluate import build_label_bank, zero_shot
-from aura_edge.models import build_encoder, count_parameters, imu_encoder_config
+from aura_edge.models import build_encoder, count_parameters, embed_imu, imu_encoder_config
 from aura_edge.models.frozen import EmbeddingCache, load_text_encoder
 from aura_edge.train import checkpoint as ckpt
 from aura_edge.train import distributed as dist_utils
@@ -131,7 +131,10 @@ def resolve_device(name: str) -> torch.device:
 
 
 def train(config: TrainConfig) -> Path:
-    """Train (and, by default, the RNN baseline beside it); returns the run directory."""
+    """Train (and, by default, the RNN baseline beside it); returns the run directory.
+
+    Writes no report: `aura_edge.pipeline.train_and_report` (what `aura-edge train` runs) does.
+    """
     world = dist_utils.init(config.device)
     try:
         device = resolve_device(config.device) if world.size == 1 else world.device
@@ -145,10 +148,6 @@ def train(config: TrainConfig) -> Path:
             baseline = TrainConfig(**{**config.__dict__, "encoder": "rnn", "baseline": False, "resume": resume,
                                       "out": str(run.path), "name": "baseline-rnn"})
             _train_one(baseline, world, device, link_latest=False)
-        if world.is_main:
-            from aura_edge.report import write_run_report
-
-            write_run_report(run.path)
         return run.path
     finally:
         dist_utils.shutdown(world)
@@ -312,18 +311,6 @@ class Trainer:
         self.run.save_last(self.encoders, self.loss_fn, optimizer, scheduler,
                            (stage.number, epoch, self.best_f1, self.epoch_index))
         dist_utils.barrier(self.world)
-
-
-@torch.no_grad()
-def embed_imu(encoder: torch.nn.Module, imu: np.ndarray, device=None, batch_size: int = 256) -> np.ndarray:
-    """(N, 6, 1000) numpy windows -> (N, D) numpy embeddings, in eval mode."""
-    device = device or next(encoder.parameters()).device
-    was_training = encoder.training
-    encoder.eval()
-    out = [encoder(torch.from_numpy(np.ascontiguousarray(imu[s:s + batch_size])).to(device)).float().cpu()
-           for s in range(0, len(imu), batch_size)]
-    encoder.train(was_training)
-    return torch.cat(out).numpy()
 
 
 def _warmup_cosine(total: int, warmup: int):

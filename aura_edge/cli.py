@@ -240,8 +240,10 @@ def _source_flags(func):
     for option in reversed([
         click.option("--baud", type=int, default=None, help="Serial baud rate (default 115200; native-USB boards "
                                                             "ignore it, UART bridges need >= 230400 for 200 Hz CSV)."),
-        click.option("--format", "format_", type=click.Choice(["csv", "frames", "samples"]), default=None,
-                     help="Wire format: csv (one sample a line, default) or frames (binary COBS/CRC frames)."),
+        click.option("--format", "format_", type=click.Choice(["csv", "frames", "int16", "float32", "samples"]),
+                     default=None,
+                     help="Wire format: csv (one sample a line, default), frames (binary COBS/CRC frames, which carry "
+                          "their own units), int16 or float32 (packed BLE payloads), samples (sim:// only)."),
         click.option("--rate", "rate_hz", type=float, default=None,
                      help="Device sample rate in Hz (6-field CSV; detected from arrival timing when omitted)."),
         click.option("--units", default=None, help="Units of CSV numbers as ACC,GYRO: m/s2|g and rad/s|deg/s, "

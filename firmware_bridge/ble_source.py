@@ -43,7 +43,7 @@ def _bleak_client_factory(connect_timeout_s: float):
 
 
 class BleSource(Source):
-    """Notifications of one GATT characteristic, decoded as ``frames`` (the project's binary
+    """Notifications of one GATT characteristic, decoded by ``format``: ``frames`` (the project's binary
     frames, which may be split across notifications), ``int16`` (k samples of 6 int16 scaled by
     ``acc_lsb``/``gyro_lsb`` per notification) or ``float32`` (k x 6 floats).
 
@@ -51,7 +51,7 @@ class BleSource(Source):
     start_notify, disconnect); tests pass a fake one.
     """
 
-    def __init__(self, address: str, *, char_uuid: str = DEFAULT_CHAR_UUID, payload: str = "frames",
+    def __init__(self, address: str, *, char_uuid: str = DEFAULT_CHAR_UUID, format: str = "frames",
                  rate_hz: float | None = None, acc_unit: str = "m/s2", gyro_unit: str = "rad/s",
                  acc_lsb: float = 1.0, gyro_lsb: float = 1.0, samples_per_payload: int | None = None,
                  axes: str = "x,y,z", queue_size: int = 4096, connect_timeout_s: float = 10.0,
@@ -60,7 +60,7 @@ class BleSource(Source):
         super().__init__(f"ble://{address}")
         self.address, self.char_uuid = address, char_uuid
         self._factory = client_factory or _bleak_client_factory(connect_timeout_s)
-        decoder = make_decoder(payload, acc_lsb=acc_lsb, gyro_lsb=gyro_lsb, samples_per_payload=samples_per_payload)
+        decoder = make_decoder(format, acc_lsb=acc_lsb, gyro_lsb=gyro_lsb, samples_per_payload=samples_per_payload)
         self._link = ByteLink(decoder, rate_hz, acc_unit, gyro_unit, axes, detect_s)
         self.rate_hz = rate_hz
         self.connect_timeout_s = connect_timeout_s

@@ -17,6 +17,7 @@ from aura_edge.firmware_bridge.types import SampleBatch, SampleRun
 
 log = logging.getLogger(__name__)
 
+CANONICAL_UNITS = ("m/s2", "rad/s")  # what the runtime feeds the model, and what frames decode to
 _MAX_HELD_SAMPLES = 20_000  # samples kept while the rate is still unknown (10 s at 2 kHz)
 
 
@@ -32,8 +33,11 @@ class ByteLink:
                  axes: str = "x,y,z", detect_s: float = 1.0) -> None:
         if rate_hz is not None and not rate_hz > 0:
             raise ConfigError(f"rate_hz must be positive, got {rate_hz!r}")
+        if decoder.canonical and (acc_unit, gyro_unit) != CANONICAL_UNITS:
+            raise ConfigError(f"units {acc_unit},{gyro_unit} cannot apply to binary frames: every frame declares "
+                              "its own units and scale (firmware_bridge/firmware/PROTOCOL.md); drop --units")
         self.decoder = decoder
-        self.convert = SampleConverter("m/s2", "rad/s", axes) if decoder.canonical else \
+        self.convert = SampleConverter(*CANONICAL_UNITS, axes) if decoder.canonical else \
             SampleConverter(acc_unit, gyro_unit, axes)
         self.rate_hz = rate_hz
         self._clock = NominalClock(rate_hz) if rate_hz else None

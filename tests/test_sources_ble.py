@@ -92,7 +92,7 @@ def test_frames_split_over_notifications_reconnect_and_count_the_gap():
 def test_a_full_queue_counts_overflow_instead_of_blocking_the_ble_stack():
     payloads = [np.zeros(6, "<i2").tobytes()] * 50
     factory, _ = fake_factory([(payloads, "stay")])
-    source = BleSource("X", client_factory=factory, payload="int16", rate_hz=100.0, queue_size=4)
+    source = BleSource("X", client_factory=factory, format="int16", rate_hz=100.0, queue_size=4)
     deadline = time.monotonic() + 2.0
     while source.stats.overflow < 46 and time.monotonic() < deadline:
         time.sleep(0.01)
@@ -104,7 +104,7 @@ def test_a_full_queue_counts_overflow_instead_of_blocking_the_ble_stack():
 def test_int16_payloads_are_scaled_and_host_timestamped_at_the_given_rate():
     payload = np.array([[1000, 0, -1000, 100, 0, -100]] * 4, "<i2").tobytes()
     factory, _ = fake_factory([([payload] * 5, "stay")])
-    source = BleSource("X", client_factory=factory, payload="int16", acc_lsb=1 / 1000, gyro_lsb=1 / 100,
+    source = BleSource("X", client_factory=factory, format="int16", acc_lsb=1 / 1000, gyro_lsb=1 / 100,
                        acc_unit="g", gyro_unit="deg/s", rate_hz=50.0)
     batches = read_samples(source, 20)
     source.close()

@@ -326,3 +326,36 @@ def test_link_watch_reports_a_ble_drop_its_reconnect_and_a_device_reset():
     connected.set()
     assert [kind for kind, _ in step()] == ["reconnected"]
     assert [kind for kind, _ in step(resets=1)] == ["reset"]
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs POSIX pseudo-terminals")
+@pytest.mark.parametrize("format_", [None, "csv", "frames"])
+@pytest.mark.parametrize("units", [None, "g,deg/s", "m/s2,rad/s"])
+def test_every_format_and_units_combination_works_or_is_one_clear_error(tmp_path, format_, units):
+    """Frames declare their own units: --units g,deg/s with them was once silently ignored."""
+    device = PtyDevice(str(tmp_path / "ttyIMU"))
+    try:
+        conflicting = format_ == "frames" and units == "g,deg/s"
+        options = flag_options(format=format_, units=units)
+        if conflicting:
+            with pytest.raises(ConfigError, match="cannot apply to binary frames.*drop --units") as error:
+                open_sources([device.path], options)
+            assert "\n" not in str(error.value)
+        else:
+            (source,) = open_sources([device.path], options)
+            source.close()
+    finally:
+        device.unplug()
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs POSIX pseudo-terminals")
+def test_the_stream_command_refuses_units_for_frames_in_one_line(bundle_dir, tmp_path):
+    device = PtyDevice(str(tmp_path / "ttyIMU"))
+    try:
+        result = CliRunner().invoke(main, ["stream", device.path, "--bundle", str(bundle_dir), "--format", "frames",
+                                           "--units", "g,deg/s", "--duration", "1"])
+    finally:
+        device.unplug()
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert lines[-1].startswith("error: units g,deg/s cannot apply to binary frames")

@@ -1,6 +1,7 @@
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from aura_edge.cli import main
@@ -32,7 +33,7 @@ def test_train_defaults_are_the_train_configs():
     assert {p.name: p.default for p in options} == {p.name: getattr(config, p.name) for p in options}
 
 
-def test_unknown_encoder_and_missing_gpu_are_refused_clearly(tmp_path):
+def test_an_unknown_encoder_and_a_missing_data_directory_are_refused_clearly(tmp_path):
     runner = CliRunner()
     result = runner.invoke(main, ["train", "--encoder", "lstm"])
     assert result.exit_code == 2 and "lstm" in result.output
@@ -44,7 +45,7 @@ def test_cuda_request_without_a_gpu_names_the_alternative(tiny_corpus_dir, tmp_p
     import torch
 
     if torch.cuda.is_available():
-        return
+        pytest.skip("a GPU is visible, so --device cuda is valid here")
     result = CliRunner().invoke(main, ["train", "--data", str(tiny_corpus_dir), "--device", "cuda",
                                        "--out", str(tmp_path)])
     assert result.exit_code == 2 and "--device cpu" in result.output

@@ -165,6 +165,55 @@ def test_a_fast_replay_gets_one_window_per_hop_of_source_time():
     assert ends[0] == pytest.approx(4.995) and ends[-1] == pytest.approx(29.995)
 
 
+class RebootingSource(FakeSource):
+    """Device time restarts from ``restart_at`` after ``reboot_after_s`` (a reboot, or a replay loop)."""
+
+    def __init__(self, spec, class_of, reboot_after_s, restart_at=0.0, **kw):
+        super().__init__(spec, class_of, **kw)
+        self.reboot_after_s, self.restart_at, self.rebooted = reboot_after_s, restart_at, False
+
+    def read(self, timeout_s=0.0):
+        if not self.rebooted and self.t >= self.reboot_after_s:
+            self.t, self.rebooted = self.restart_at, True
+        return super().read(timeout_s)
+
+
+@pytest.mark.parametrize("restart_at", [0.0, 7.3])  # back to zero (reboot, loop) or just back in time
+def test_labels_resume_within_one_window_and_a_hop_after_the_device_clock_goes_back(restart_at):
+    from aura_edge.runtime.stream import LinkWatch
+
+    recognizer = Recognizer(ClassEngine(), LABELS, BANK, smoothing=SmoothingConfig(method="none"))
+    source = RebootingSource("dev", lambda t: 1, reboot_after_s=60.0, restart_at=restart_at, seconds=90.0)
+    recognizer.add_source(source)
+    watch, events, after = LinkWatch(), [], []
+    for _ in range(200):
+        recognizer._drain(recognizer.channels[0], 0.0, max_reads=1)
+        hop = recognizer.hop()
+        events += watch.check(recognizer.channels)
+        if source.rebooted:
+            after += hop
+    new_data_s = [r.t_s - restart_at for r in after if r.valid]
+    assert new_data_s and new_data_s[0] <= 5.0 + 0.5 + 1e-6, new_data_s[:3]
+    assert all(r.label == "running" for r in after if r.valid)
+    assert len([r for r in after if r.valid]) >= 2 * (90 - 60 - 6)  # every hop labelled from then on
+    assert [e.kind for e in events if e.kind == "reset"] == ["reset"] and "went backwards" in events[0].message
+    assert after[-1].link["clock_resets"] == 1
+
+
+def test_a_clock_jump_forward_resumes_within_one_window_and_a_hop():
+    recognizer = Recognizer(ClassEngine(), LABELS, BANK, smoothing=SmoothingConfig(method="none"))
+    source = RebootingSource("dev", lambda t: 2, reboot_after_s=20.0, restart_at=1000.0, seconds=2000.0)
+    recognizer.add_source(source)
+    after = []
+    for _ in range(80):
+        recognizer._drain(recognizer.channels[0], 0.0, max_reads=1)
+        hop = recognizer.hop()
+        if source.rebooted:
+            after += hop
+    valid = [r.t_s - 1000.0 for r in after if r.valid]
+    assert valid and valid[0] <= 5.0 + 0.5 + 1e-6
+
+
 def test_a_silent_source_is_reported_as_stalled():
     now = [0.0]
     recognizer = Recognizer(ClassEngine(), LABELS, BANK, stall_s=1.0, clock=lambda: now[0])

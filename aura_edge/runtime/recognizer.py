@@ -193,6 +193,7 @@ class Channel:
     smoother: LabelSmoother
     truth: Callable[[float], str | None] | None = None
     last_end_s: float | None = None     # end of the last window cut (source time)
+    clock_resets: int = 0               # the ring buffer's resets already acted on
     last_data_host_s: float = 0.0       # host time of the last read that brought samples
     link: dict = field(default_factory=dict)
 
@@ -303,7 +304,7 @@ class Recognizer:
         inferred = time.perf_counter()
         results, row = [], 0
         for ch, cut in cuts:
-            ch.link = _link_counters(ch.source)
+            ch.link = {**_link_counters(ch.source), "clock_resets": ch.ring.resets}
             for end_s, window in cut:
                 if window is not None and window.valid:
                     results.append(self._recognized(ch, window, scores[row], len(windows)))
@@ -330,6 +331,11 @@ class Recognizer:
         (end_s, None) marks a source that sent nothing for ``stall_s`` of host time.
         """
         latest = ch.ring.latest_s
+        if ch.ring.resets != ch.clock_resets:
+            # The source clock restarted (device reboot, replay loop, or a jump back): the old
+            # window end means nothing in the new time line, so cut as for a new source.
+            ch.clock_resets, ch.last_end_s = ch.ring.resets, None
+            ch.smoother.reset()
         if not ch.finished and self.clock() - ch.last_data_host_s > self.stall_s:
             return [(float("nan") if latest is None else latest, None)]
         if latest is None:

@@ -178,7 +178,8 @@ def _link_text(link: dict) -> str:
     if not link:
         return ""
     return (f"{link.get('samples', 0)} samples, {link.get('dropped', 0)} dropped, {link.get('corrupt', 0)} corrupt, "
-            f"{link.get('disconnects', 0)} disconnects, {link.get('resets', 0)} resets")
+            f"{link.get('disconnects', 0)} disconnects, "
+            f"{max(link.get('resets', 0), link.get('clock_resets', 0))} resets")
 
 
 class MultiSink:

@@ -180,8 +180,8 @@ class LinkWatch:
         events = []
         for ch in channels:
             now = {**ch.link, "connected": _connected(ch.source), "finished": ch.finished}
-            before = self._seen.get(ch.name, {**now, "disconnects": 0, "resets": 0, "connected": True,
-                                              "finished": False})
+            before = self._seen.get(ch.name, {**now, "disconnects": 0, "resets": 0, "clock_resets": 0,
+                                              "connected": True, "finished": False})
             self._seen[ch.name] = now
             lost = now.get("disconnects", 0) - before.get("disconnects", 0)
             for _ in range(max(0, lost)):
@@ -193,6 +193,10 @@ class LinkWatch:
             if now.get("resets", 0) > before.get("resets", 0):
                 events.append(LinkEvent(ch.name, "reset", "device restarted (clock and sequence reset); "
                                         "history cleared", dict(ch.link)))
+            elif now.get("clock_resets", 0) > before.get("clock_resets", 0):
+                events.append(LinkEvent(ch.name, "reset", "the device clock went backwards (a reboot or a "
+                                        "replay loop); history cleared, labels resume after one window of new data",
+                                        dict(ch.link)))
             if now["finished"] and not before["finished"]:
                 events.append(LinkEvent(ch.name, "finished", "stream ended", dict(ch.link)))
         return events

@@ -13,6 +13,9 @@ import numpy as np
 
 from aura_edge.errors import DataError
 
+# Larger magnitudes come from no IMU and may overflow float32 once scaled to m/s² or rad/s
+# (3.4e38); wire decoders count such values as corrupt instead of passing inf to the model.
+MAX_ABS_VALUE = 1e30
 GRAVITY_MS2 = 9.80665
 MODEL_RATE_HZ = 200.0
 WINDOW_S = 5.0

@@ -25,6 +25,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from aura_edge.firmware_bridge.types import SampleRun
+from aura_edge.signals import MAX_ABS_VALUE
 
 log = logging.getLogger(__name__)
 
@@ -230,7 +231,7 @@ def _first_field_count(lines: list[bytes]) -> int | None:
 
 def _is_number(text: bytes) -> bool:
     try:
-        return math.isfinite(float(text))
+        return abs(float(text)) <= MAX_ABS_VALUE  # False for nan and inf too
     except ValueError:
         return False
 
@@ -244,7 +245,7 @@ def _parse_fast(lines: list[bytes], width: int, max_bytes: int) -> np.ndarray | 
         values = np.array(joined.split(b","), dtype=np.float64).reshape(len(lines), width)
     except ValueError:
         return None
-    if not np.isfinite(values).all():
+    if not (np.abs(values) <= MAX_ABS_VALUE).all():  # also nan, inf, and what float32 cannot hold
         return None
     if any(line.count(b",") != width - 1 for line in lines):  # counts can balance across lines
         return None
@@ -262,6 +263,6 @@ def _parse_slow(lines: list[bytes], width: int, max_bytes: int) -> np.ndarray:
             row = [float(p) for p in parts]
         except ValueError:
             continue
-        if all(math.isfinite(v) for v in row):
+        if all(abs(v) <= MAX_ABS_VALUE for v in row):
             rows.append(row)
     return np.array(rows, dtype=np.float64).reshape(len(rows), width)

@@ -36,7 +36,7 @@ from aura_edge.firmware_bridge.frames import (
     VERSION,
 )
 from aura_edge.firmware_bridge.types import SampleRun
-from aura_edge.signals import GRAVITY_MS2
+from aura_edge.signals import GRAVITY_MS2, MAX_ABS_VALUE
 
 _U32 = 1 << 32
 _U16 = 1 << 16
@@ -284,8 +284,10 @@ def _check_crc(dec: np.ndarray, d_start: np.ndarray, d_len: np.ndarray, status: 
 def _check_header(hdr: np.ndarray, d_len: np.ndarray, status: np.ndarray, index: np.ndarray) -> None:
     n = hdr["n"].astype(np.int64)
     bad_length = (n < 1) | (n > MAX_SAMPLES) | (d_len != HEADER_BYTES + SAMPLE_BYTES * n + CRC_BYTES)
-    scales_ok = (np.isfinite(hdr["acc_lsb"]) & (hdr["acc_lsb"] > 0)
-                 & np.isfinite(hdr["gyro_lsb"]) & (hdr["gyro_lsb"] > 0))
+    # A full-scale int16 times the scale (and 9.81 for g) must stay a number float32 can hold.
+    limit = MAX_ABS_VALUE / (32768 * GRAVITY_MS2)
+    scales_ok = ((hdr["acc_lsb"] > 0) & (hdr["acc_lsb"] <= limit)      # False for nan too
+                 & (hdr["gyro_lsb"] > 0) & (hdr["gyro_lsb"] <= limit))
     bad_header = (hdr["version"] != VERSION) | (hdr["period_ns"] == 0) | ~scales_ok
     status[index[bad_header]] = 4
     status[index[bad_length]] = 3

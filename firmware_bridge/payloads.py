@@ -15,6 +15,7 @@ from aura_edge.errors import ConfigError
 from aura_edge.firmware_bridge.csv_lines import CsvLineDecoder
 from aura_edge.firmware_bridge.frame_decoder import FrameDecoder
 from aura_edge.firmware_bridge.types import SampleRun
+from aura_edge.signals import MAX_ABS_VALUE
 
 PACKED_DTYPES = {"int16": "<i2", "float32": "<f4"}
 
@@ -60,7 +61,7 @@ class PackedSampleDecoder:
             self.stats.corrupt += 1
             return []
         values = np.frombuffer(bytes(payload), dtype=self.dtype).reshape(count, 6) * self.scale
-        if not np.isfinite(values).all():
+        if not (np.abs(values) <= MAX_ABS_VALUE).all():  # nan, inf, or beyond what float32 holds once scaled
             self.stats.corrupt += 1
             return []
         self.stats.samples += count

@@ -131,3 +131,13 @@ def test_shape_mismatch_is_refused():
 def test_empty_buffer_says_so():
     window = RingBuffer().window()
     assert not window.valid and window.reason == "no samples yet"
+
+
+def test_non_finite_samples_and_times_never_enter_the_buffer_and_are_counted():
+    ring = RingBuffer(capacity=100)
+    t = np.arange(10) / 200.0
+    x = np.zeros((10, 6), np.float32)
+    x[3, 0], x[5, 4] = np.inf, np.nan
+    t[7] = np.nan
+    ring.extend(t, x)
+    assert len(ring) == 7 and ring.non_finite == 3 and np.isfinite(ring.samples).all()

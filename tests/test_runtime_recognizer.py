@@ -251,3 +251,15 @@ def test_console_view_redraws_in_place_with_bars_and_link_counters():
     assert "walking" in frames[-1] and "\u2588" * 24 in frames[-1] and "1.00" in frames[-1]
     assert "link lost" in frames[-1] and "1200 samples, 0 dropped" in frames[-1]
     assert text.endswith("\x1b[?25h")  # the cursor comes back
+
+
+def test_json_lines_stay_valid_json_whatever_the_scores():
+    import json
+
+    from aura_edge.runtime.recognizer import Recognition
+
+    r = Recognition("dev", float("nan"), True, "walking", float("nan"), "walking", float("inf"),
+                    [("walking", float("nan")), ("running", 0.25)])
+    out = json.loads(json.dumps(r.as_dict(), allow_nan=False))
+    assert out["score"] is None and out["raw_score"] is None and out["t_s"] is None
+    assert out["top"] == [["walking", None], ["running", 0.25]]

@@ -157,3 +157,26 @@ def test_nominal_clock_is_smooth_under_bunching_and_tracks_a_slow_crystal():
     assert np.all(np.diff(s) > 0)
     assert abs(s[-1] - t) < 0.05  # tracked, no runaway lag
     assert np.diff(s).max() < 0.0125  # no fake gaps
+
+
+@pytest.mark.parametrize("value", ["1e39", "3.5e38", "-1e308", "1e31", "nan", "inf"])
+def test_a_value_float32_cannot_hold_is_a_corrupt_line_not_an_inf_sample(value):
+    decoder = CsvLineDecoder(discard_first_line=False)
+    runs = decoder.feed(f"1,0,9.8,0,0,0\n{value},0,9.8,0,0,0\n2,0,9.8,0,0,0\n".encode())
+    samples = np.concatenate([r.samples for r in runs])
+    assert len(samples) == 2 and np.isfinite(samples).all()
+    assert decoder.stats.corrupt == 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.floats(-1e4, 1e4)),
+                         min_size=6, max_size=6), min_size=1, max_size=30))
+def test_fuzz_every_decoded_sample_is_finite_in_float32_and_every_line_is_accounted_for(rows):
+    """Values anywhere in float64 (nan, inf, 1e308): what comes out is float32 and finite."""
+    decoder = CsvLineDecoder(fields=6, discard_first_line=False)
+    text = "".join(",".join(repr(v) for v in row) + "\n" for row in rows)
+    runs = decoder.feed(text.encode())
+    samples = np.concatenate([r.samples for r in runs]) if runs else np.zeros((0, 6), np.float32)
+    assert samples.dtype == np.float32 and np.isfinite(samples).all()
+    good = sum(all(abs(v) <= 1e30 for v in row) for row in rows)
+    assert len(samples) == good and decoder.stats.corrupt == len(rows) - good

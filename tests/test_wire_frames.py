@@ -242,3 +242,15 @@ def test_both_cobs_chain_walkers_agree(runs):
         else:
             with pytest.raises(DataError):
                 cobs_decode(piece)
+
+
+@pytest.mark.parametrize("acc_lsb", [1e34, 1e25, float("inf"), float("nan")])
+def test_a_frame_with_a_valid_crc_but_an_overflowing_scale_is_corrupt(acc_lsb):
+    raw = np.full((4, 6), 30000, np.int16)
+    decoder = FrameDecoder()
+    good = encode_frame(0, 0, raw, 5_000_000, 1 / 2048, 1 / 16.4, "g", "deg/s")
+    bad = encode_frame(1, 20_000, raw, 5_000_000, acc_lsb, 1 / 16.4, "g", "deg/s")
+    runs = decoder.feed(b"\x00" + good + bad)
+    samples = np.concatenate([r.samples for r in runs])
+    assert len(samples) == 4 and np.isfinite(samples).all()
+    assert decoder.stats.corrupt == 1

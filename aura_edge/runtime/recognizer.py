@@ -174,9 +174,9 @@ class Recognition:
     def as_dict(self) -> dict:
         out = asdict(self)
         out["time"] = round(self.time, 3)
-        out["top"] = [[name, round(score, 4)] for name, score in self.top]
+        out["top"] = [[name, _json_number(score)] for name, score in self.top]
         for key in ("score", "raw_score"):
-            out[key] = None if out[key] is None else round(out[key], 4)
+            out[key] = _json_number(out[key])
         out["t_s"] = round(self.t_s, 3) if np.isfinite(self.t_s) else None  # JSON has no NaN
         out["latency_ms"] = round(self.latency_ms, 3)
         out["filled_s"] = round(self.filled_s, 3)
@@ -304,7 +304,8 @@ class Recognizer:
         inferred = time.perf_counter()
         results, row = [], 0
         for ch, cut in cuts:
-            ch.link = {**_link_counters(ch.source), "clock_resets": ch.ring.resets}
+            ch.link = _link_counters(ch.source)
+            ch.link.update(clock_resets=ch.ring.resets, corrupt=ch.link.get("corrupt", 0) + ch.ring.non_finite)
             for end_s, window in cut:
                 if window is not None and window.valid:
                     results.append(self._recognized(ch, window, scores[row], len(windows)))
@@ -374,6 +375,11 @@ class Recognizer:
         if ch.ring.latest_s is None:
             return f"waiting for the first samples ({idle:.1f} s)"
         return f"no data for {idle:.1f} s (link stalled or disconnected)"
+
+
+def _json_number(value, digits: int = 4) -> float | None:
+    """Rounded, or None where JSON has no number (nan, inf)."""
+    return round(float(value), digits) if value is not None and np.isfinite(value) else None
 
 
 def _link_counters(source) -> dict:

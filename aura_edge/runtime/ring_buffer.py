@@ -60,6 +60,7 @@ class RingBuffer:
         self._start = self._end = 0
         self.resets = 0  # device resets seen (history cleared)
         self.out_of_order = 0  # samples dropped because their time did not advance
+        self.non_finite = 0  # samples dropped because a value or the time was not finite
         self.time_base: str | None = None  # "device" or "host", fixed by the first batch
 
     def __len__(self) -> int:
@@ -99,6 +100,10 @@ class RingBuffer:
         x = np.asarray(samples, dtype=np.float32)
         if x.shape != (len(t), CHANNELS):
             raise DataError(f"expected samples shaped ({len(t)}, 6) to match {len(t)} timestamps, got {x.shape}")
+        finite = np.isfinite(x).all(axis=1) & np.isfinite(t)
+        if not finite.all():  # nothing non-finite may reach the model, whatever the source
+            self.non_finite += int((~finite).sum())
+            t, x = t[finite], x[finite]
         if reset and len(self):
             self.clear()
             self.resets += 1

@@ -167,3 +167,75 @@ def test_a_tampered_bundle_is_never_re_signed_by_a_label_rebuild(copy):
         rebuild_labels(copy, add=["cycling"])
     result = CliRunner().invoke(main, ["labels", "--bundle", str(copy)])
     assert result.exit_code == 2 and "model.onnx" in result.output
+
+
+# --- a catalogue of damaged bundles: each is one clear BundleError, never a traceback -----------------
+
+def _rehash(bundle, name):
+    from aura_edge.export.label_bank import file_entry
+
+    manifest = json.loads((bundle / "manifest.json").read_text())
+    manifest["files"][name] = file_entry(bundle / name)
+    (bundle / "manifest.json").write_text(json.dumps(manifest))
+
+
+def _edit_manifest(bundle, change):
+    manifest = json.loads((bundle / "manifest.json").read_text())
+    change(manifest)
+    (bundle / "manifest.json").write_text(json.dumps(manifest))
+
+
+def _unlisted_int8(bundle):
+    def change(m):
+        del m["files"]["model.int8.onnx"]
+    _edit_manifest(bundle, change)
+    (bundle / "model.int8.onnx").write_bytes((bundle / "model.onnx").read_bytes())  # replaced, not hashed
+
+
+def _outside_int8(bundle):
+    outside = bundle.parent / "elsewhere"
+    outside.mkdir()
+    shutil.copyfile(bundle / "model.int8.onnx", outside / "model.int8.onnx")
+    _edit_manifest(bundle, lambda m: m["models"]["int8"].update(file="../elsewhere/model.int8.onnx"))
+
+
+def _labels_npz(bundle, **arrays):
+    with np.load(bundle / "labels.npz", allow_pickle=False) as z:
+        data = {k: z[k] for k in z.files}
+    data.update(arrays)
+    np.savez(bundle / "labels.npz", **data)
+    _rehash(bundle, "labels.npz")
+
+
+def _not_a_zip(bundle):
+    (bundle / "labels.npz").write_bytes(b"this is not a zip archive at all")
+    _rehash(bundle, "labels.npz")
+
+
+DAMAGED = {
+    "a model file the manifest does not hash": (_unlisted_int8, "not a file it lists and hashes"),
+    "a model file outside the bundle": (_outside_int8, "not a file it lists and hashes"),
+    "format_version as a string": (lambda b: _edit_manifest(b, lambda m: m.update(format_version="1")),
+                                   "format_version '1', not a whole number"),
+    "a files entry that is a string": (lambda b: _edit_manifest(b, lambda m: m["files"].update({"labels.npz": "x"})),
+                                       "without a sha256"),
+    "unknown_below as a word": (lambda b: _edit_manifest(b, lambda m: m["metrics"]["int8_vs_fp32"].update(
+        unknown_below="high")), "unknown_below='high'"),
+    "unknown_below out of range": (lambda b: _edit_manifest(b, lambda m: m["metrics"]["int8_vs_fp32"].update(
+        unknown_below=5.0)), "not a cosine between -1 and 1"),
+    "a label bank that is not a zip": (_not_a_zip, "not a readable label bank"),
+    "scalar templates": (lambda b: _labels_npz(b, templates=np.array(3)), "templates as int64 of shape ()"),
+    "string embeddings": (lambda b: _labels_npz(b, embeddings=np.array([["a"]])), "not a matrix of floats"),
+}
+
+
+@pytest.mark.parametrize("case", list(DAMAGED))
+def test_a_damaged_bundle_is_one_clear_error_from_the_loader_and_the_cli(copy, case):
+    damage, message = DAMAGED[case]
+    damage(copy)
+    with pytest.raises(BundleError, match=message) as error:
+        load_bundle(copy)
+    assert "\n" not in str(error.value) and "allow_pickle" not in str(error.value)
+    result = CliRunner().invoke(main, ["stream", "sim://walking", "--bundle", str(copy), "--duration", "1"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.output.strip().splitlines()[-1].startswith("error: ")

@@ -114,13 +114,36 @@ def read_manifest(path: Path) -> dict:
         raise BundleError(f"{file} is not valid JSON ({exc}); {REEXPORT.format(path=path)}") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != BUNDLE_FORMAT:
         raise BundleError(f"{file} is not an aura-edge bundle manifest; {REEXPORT.format(path=path)}")
-    if manifest.get("format_version", 0) > BUNDLE_FORMAT_VERSION:
-        raise BundleError(f"{path} was written by a newer aura-edge (bundle format {manifest['format_version']}); "
+    check_manifest_schema(manifest, path)
+    return manifest
+
+
+def check_manifest_schema(manifest: dict, path: Path) -> None:
+    """Types and cross-references the runtime relies on; every model is a hashed plain file name."""
+    file, fix = path / MANIFEST_FILE, REEXPORT.format(path=path)
+    version = manifest.get("format_version", 0)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise BundleError(f"{file} has format_version {version!r}, not a whole number; {fix}")
+    if version > BUNDLE_FORMAT_VERSION:
+        raise BundleError(f"{path} was written by a newer aura-edge (bundle format {version}); "
                           "upgrade aura-edge on this machine")
     for key in ("files", "input_contract", "models"):
         if not isinstance(manifest.get(key), dict):
-            raise BundleError(f"{file} lacks its '{key}' section; {REEXPORT.format(path=path)}")
-    return manifest
+            raise BundleError(f"{file} lacks its '{key}' section; {fix}")
+    for name, entry in manifest["files"].items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str):
+            raise BundleError(f"{file} lists {name!r} without a sha256; {fix}")
+    for variant, entry in manifest["models"].items():
+        model_file = entry.get("file") if isinstance(entry, dict) else None
+        if not isinstance(model_file, str) or model_file not in manifest["files"]:
+            raise BundleError(f"{file} names {model_file!r} as the {variant} model, which is not a file it lists "
+                              f"and hashes; {fix}")
+    metrics = manifest.get("metrics")
+    int8 = metrics.get("int8_vs_fp32") if isinstance(metrics, dict) else None
+    threshold = int8.get("unknown_below") if isinstance(int8, dict) else None
+    if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, (int, float))
+                                  or not -1.0 <= threshold <= 1.0):
+        raise BundleError(f"{file} gives unknown_below={threshold!r}, not a cosine between -1 and 1; {fix}")
 
 
 def verify_files(path: Path, manifest: dict) -> None:
@@ -156,13 +179,17 @@ def check_contract(manifest: dict, path: Path) -> dict:
 def read_label_bank(file: Path) -> tuple[list[str], np.ndarray, list[str], str]:
     try:
         with np.load(file, allow_pickle=False) as z:
-            labels = [str(s) for s in z["labels"].tolist()]
-            bank = np.asarray(z["embeddings"], dtype=np.float32)
-            templates = [str(s) for s in z["templates"].tolist()]
-            text_encoder = str(z["text_encoder"])
-    except (OSError, ValueError, KeyError) as exc:
-        raise BundleError(f"{file} is not a readable label bank ({exc}); rebuild it with "
-                          f"`aura-edge labels --bundle {file.parent}`") from exc
+            arrays = {key: z[key] for key in ("labels", "embeddings", "templates", "text_encoder")}
+    except (OSError, ValueError, KeyError, EOFError) as exc:  # numpy's text may advise allow_pickle: not shown
+        raise BundleError(f"{file} is not a readable label bank (an .npz with labels, embeddings, templates and "
+                          f"text_encoder); rebuild it with `aura-edge labels --bundle {file.parent}`") from exc
+    for key, kind, what in (("labels", "U", "a list of strings"), ("templates", "U", "a list of strings"),
+                            ("embeddings", "f", "a matrix of floats")):
+        if arrays[key].ndim != (2 if key == "embeddings" else 1) or arrays[key].dtype.kind != kind:
+            raise BundleError(f"{file} holds {key} as {arrays[key].dtype} of shape {arrays[key].shape}, not {what}; "
+                              f"rebuild it with `aura-edge labels --bundle {file.parent}`")
+    labels, templates = [str(s) for s in arrays["labels"]], [str(s) for s in arrays["templates"]]
+    bank, text_encoder = np.asarray(arrays["embeddings"], dtype=np.float32), str(arrays["text_encoder"])
     if bank.ndim != 2 or bank.shape[0] != len(labels) or not np.isfinite(bank).all():
         raise BundleError(f"{file} holds {bank.shape} embeddings for {len(labels)} labels; rebuild it with "
                           f"`aura-edge labels --bundle {file.parent}`")

@@ -8,7 +8,10 @@ Convention (Edge Impulse data-forwarder style, see PROTOCOL.md "CSV lines"):
   ``us``) or inferred from the spacing of the first timestamps: a median step of 0.5 ms-0.2 s
   means seconds, 0.5-200 means milliseconds, 500-200000 means microseconds — these ranges do
   not overlap for 5-2000 Hz. Integer ms/µs counters that wrap at 2**32 are unwrapped.
-- the field count is fixed by the first good line (or given); other lines are corrupt.
+- the field count is set by the first good line (or given); other lines are corrupt. A detected
+  count is not final: when ``SWITCH_AFTER_LINES`` lines in a row parse only at the other count
+  (one stray line came first, or the device restarted with timestamps on or off), the decoder
+  switches, and a reconnect detects the count afresh.
 
 Never raises on input bytes: unparseable lines (wrong field count, not a number, NaN/inf,
 longer than ``max_line_bytes``) are counted in ``stats.corrupt_lines`` and skipped. The partial
@@ -34,6 +37,7 @@ TIME_UNITS = {"s": 1.0, "ms": 1e-3, "us": 1e-6}
 # Median timestamp step (in the column's own unit) -> unit, for 5-2000 Hz devices.
 _UNIT_BY_STEP = (("s", 5e-4, 0.2), ("ms", 0.5, 200.0), ("us", 500.0, 2e5))
 _UNIT_SAMPLES = 8  # timestamps looked at before deciding the unit
+SWITCH_AFTER_LINES = 10  # consecutive lines good only at the other field count before switching to it
 _UNIT_GIVE_UP = 64  # after this many samples without a clear answer, assume Arduino millis()
 _SEPARATORS = re.compile(rb"[ \t]*[,\t ][ \t]*")
 _EDGE_SPACE = re.compile(rb"(?m)^[ \t]+|[ \t]+$")
@@ -48,6 +52,7 @@ class CsvStats:
     overlong_lines: int = 0  # also counted in corrupt_lines
     resets: int = 0
     discarded_partial: int = 0
+    field_switches: int = 0  # times the detected field count (6 or 7) was revised
 
     @property
     def corrupt(self) -> int:
@@ -83,7 +88,10 @@ class CsvLineDecoder:
             raise ValueError(f"time_unit must be one of auto, s, ms, us; got {time_unit!r}")
         self.stats = CsvStats()
         self.fields = fields
-        self.time_unit = None if time_unit == "auto" else time_unit
+        self._detect_fields = fields is None
+        self._other_width_streak = 0
+        self._time_unit_arg = None if time_unit == "auto" else time_unit
+        self.time_unit = self._time_unit_arg
         self.max_line_bytes = max_line_bytes
         self._discard_first = discard_first_line
         self._synced = not discard_first_line
@@ -102,6 +110,8 @@ class CsvLineDecoder:
         self._pending = b""
         self._skipping = False
         self._synced = not self._discard_first
+        if self._detect_fields:  # the device may come back printing another format
+            self._set_fields(None)
 
     def feed(self, data: bytes | bytearray | memoryview) -> list[SampleRun]:
         """Decode every complete line in ``pending + data``."""
@@ -163,11 +173,32 @@ class CsvLineDecoder:
                 self.stats.corrupt_lines += len(lines)
                 return np.zeros((0, 6))
         self.stats.overlong_lines += sum(len(line) > self.max_line_bytes for line in lines)
-        values = _parse_fast(lines, self.fields, self.max_line_bytes)
-        if values is None:
-            values = _parse_slow(lines, self.fields, self.max_line_bytes)
+        values = _parse_lines(lines, self.fields, self.max_line_bytes)
+        if self._detect_fields and len(values) < len(lines):
+            values = self._maybe_switch_fields(lines, values)
         self.stats.corrupt_lines += len(lines) - len(values)
         return values
+
+    def _maybe_switch_fields(self, lines: list[bytes], values: np.ndarray) -> np.ndarray:
+        """Count lines that parse only at the other width; switch to it after enough in a row."""
+        other = 13 - self.fields  # 6 <-> 7
+        for line in lines:
+            fits_other = len(_parse_slow([line], other, self.max_line_bytes)) == 1
+            fits_mine = len(_parse_slow([line], self.fields, self.max_line_bytes)) == 1
+            self._other_width_streak = self._other_width_streak + 1 if fits_other and not fits_mine else 0
+        if self._other_width_streak < SWITCH_AFTER_LINES:
+            return values
+        log.info("CSV lines now have %d fields (was %d); switching", other, self.fields)
+        self.stats.field_switches += 1
+        self._set_fields(other)
+        return _parse_lines(lines, other, self.max_line_bytes)
+
+    def _set_fields(self, width: int | None) -> None:
+        """A new field count: what was learnt about the old one's timestamps no longer applies."""
+        if width == self.fields:
+            return
+        self.fields, self._other_width_streak = width, 0
+        self.time_unit, self._held, self._last_t_raw, self._t_offset = self._time_unit_arg, [], None, 0.0
 
     def _to_runs(self, values: np.ndarray) -> list[SampleRun]:
         if self.fields == 6:
@@ -234,6 +265,11 @@ def _is_number(text: bytes) -> bool:
         return abs(float(text)) <= MAX_ABS_VALUE  # False for nan and inf too
     except ValueError:
         return False
+
+
+def _parse_lines(lines: list[bytes], width: int, max_bytes: int) -> np.ndarray:
+    values = _parse_fast(lines, width, max_bytes)
+    return _parse_slow(lines, width, max_bytes) if values is None else values
 
 
 def _parse_fast(lines: list[bytes], width: int, max_bytes: int) -> np.ndarray | None:

@@ -180,3 +180,30 @@ def test_fuzz_every_decoded_sample_is_finite_in_float32_and_every_line_is_accoun
     assert samples.dtype == np.float32 and np.isfinite(samples).all()
     good = sum(all(abs(v) <= 1e30 for v in row) for row in rows)
     assert len(samples) == good and decoder.stats.corrupt == len(rows) - good
+
+
+def test_one_stray_7_number_line_does_not_lock_a_6_column_stream():
+    decoder = CsvLineDecoder(discard_first_line=False)
+    text = "123,1,2,3,4,5,6\n" + "".join(f"{i},0,9.8,0,0,0\n" for i in range(40))
+    samples = np.concatenate([r.samples for r in decoder.feed(text.encode())])
+    assert decoder.fields == 6 and decoder.stats.field_switches == 1
+    assert len(samples) >= 40 - 10 and decoder.stats.corrupt >= 1  # what was lost before the switch is counted
+
+
+def test_lines_fed_one_at_a_time_switch_too_and_a_reconnect_detects_the_count_afresh():
+    decoder = CsvLineDecoder(discard_first_line=False)
+    got = 0
+    for line in ["5,1,2,3,4,5,6\n"] + [f"{i},0,9.8,0,0,0\n" for i in range(30)]:
+        got += sum(len(r) for r in decoder.feed(line.encode()))
+    assert decoder.fields == 6 and got >= 20
+    decoder.resync()  # the device rebooted printing timestamps
+    runs = []
+    for k in range(20):
+        runs += decoder.feed(f"{1000 + 5 * k},0,9.8,0,0,0,0\n".encode())
+    assert decoder.fields == 7 and sum(len(r) for r in runs) > 0 and all(r.t_device_s is not None for r in runs)
+
+
+def test_a_given_field_count_is_never_switched():
+    decoder = CsvLineDecoder(fields=7, discard_first_line=False)
+    decoder.feed("".join(f"{i},0,9.8,0,0,0\n" for i in range(30)).encode())
+    assert decoder.fields == 7 and decoder.stats.field_switches == 0 and decoder.stats.corrupt == 30

@@ -69,6 +69,7 @@ class FrameDecoder:
         self.stats = FrameStats()
         self._pending = b""
         self._skipping = False  # inside an over-long run: drop bytes until the next delimiter
+        self._skipped = 0  # bytes dropped in the current over-long run, not yet counted as a frame
         self._probation = True  # the first run after open may be a frame's tail: don't count it
         self._last: tuple[int, int, int, int] | None = None  # seq, raw t_us, unwrapped t_us, period_ns
 
@@ -110,6 +111,12 @@ class FrameDecoder:
 
     def _keep_tail(self, tail: bytes) -> None:
         if self._skipping:
+            # No delimiter for this long (CSV text on a frames port, a stuck line): every frame's
+            # worth of bytes counts as one corrupt frame, so a wrong --format shows.
+            self._skipped += len(tail)
+            if self._skipped >= MAX_ENCODED_BYTES:
+                self._count("bad_length", self._skipped // MAX_ENCODED_BYTES)
+                self._skipped %= MAX_ENCODED_BYTES
             self._pending = b""
         elif len(tail) > MAX_ENCODED_BYTES:
             # No frame is this long: drop it now (bounded memory) and skip to the next delimiter.
@@ -117,7 +124,7 @@ class FrameDecoder:
                 self.stats.resync_discarded += 1
             else:
                 self._count("bad_length", 1)
-            self._pending, self._skipping = b"", True
+            self._pending, self._skipping, self._skipped = b"", True, 0
         else:
             self._pending = tail
 

@@ -359,3 +359,21 @@ def test_the_stream_command_refuses_units_for_frames_in_one_line(bundle_dir, tmp
     assert result.exit_code == 2, result.output
     lines = result.output.strip().splitlines()
     assert lines[-1].startswith("error: units g,deg/s cannot apply to binary frames")
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs POSIX pseudo-terminals")
+def test_a_csv_device_read_as_frames_says_the_format_may_be_wrong(bundle_dir, tmp_path):
+    device = PtyDevice(str(tmp_path / "ttyIMU"))
+    lines = b"".join(b"%d,0.01,-0.02,9.81,0.001,0.002,0.003\n" % (5000 * k) for k in range(400))
+    writer = threading.Thread(target=lambda: [device.write(lines[i:i + 400]) or time.sleep(0.01)
+                                              for i in range(0, len(lines), 400)], daemon=True)
+    writer.start()
+    try:
+        result = CliRunner().invoke(main, ["stream", device.path, "--bundle", str(bundle_dir), "--format", "frames",
+                                           "--json", "--duration", "2.5"])
+    finally:
+        writer.join()
+        device.unplug()
+    hops = [json.loads(line) for line in result.output.splitlines() if line.startswith('{"type": "hop"')]
+    assert hops and hops[-1]["link"]["corrupt"] > 0
+    assert "is --format right" in hops[-1]["reason"]

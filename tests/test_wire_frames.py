@@ -254,3 +254,11 @@ def test_a_frame_with_a_valid_crc_but_an_overflowing_scale_is_corrupt(acc_lsb):
     samples = np.concatenate([r.samples for r in runs])
     assert len(samples) == 4 and np.isfinite(samples).all()
     assert decoder.stats.corrupt == 1
+
+
+def test_csv_text_on_a_frames_port_is_counted_corrupt_not_silently_dropped():
+    decoder = FrameDecoder()
+    line = b"12345,0.01,-0.02,9.81,0.001,0.002,0.003\n"
+    for _ in range(200):  # about 8 KB without a single delimiter
+        assert decoder.feed(line) == []
+    assert decoder.stats.corrupt >= 200 * len(line) // MAX_ENCODED_BYTES - 2

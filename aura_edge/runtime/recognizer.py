@@ -373,7 +373,9 @@ class Recognizer:
     def _stall_reason(self, ch: Channel) -> str:
         idle = self.clock() - ch.last_data_host_s
         if ch.ring.latest_s is None:
-            return f"waiting for the first samples ({idle:.1f} s)"
+            corrupt = ch.link.get("corrupt", 0)
+            hint = f"; {corrupt} corrupt so far: is --format right (csv or frames)?" if corrupt else ""
+            return f"waiting for the first samples ({idle:.1f} s){hint}"
         return f"no data for {idle:.1f} s (link stalled or disconnected)"
 
 

@@ -30,3 +30,7 @@ class BundleError(AuraEdgeError):
 
 class DeviceError(AuraEdgeError):
     """A serial port, BLE link or recording that cannot be opened or read."""
+
+
+class OutputError(AuraEdgeError):
+    """An output (a --log file, stdout) cannot be written: a full disk, a closed pipe."""

@@ -40,7 +40,7 @@ class ReplaySource(Source):
         t_s, imu, self.labels = _load(self.path, rate_hz, time_unit)
         check_finite(imu, f"replay file {self.path}")
         self.imu = SampleConverter(acc_unit, gyro_unit, axes)(imu)
-        self.rate_hz = rate_hz or _rate_from(t_s)
+        self.rate_hz = rate_hz or _rate_from(t_s, self.path)
         self.t_s = t_s
         self.resets = np.concatenate(([False], np.diff(t_s) < 0))
         self.loop = loop
@@ -75,11 +75,14 @@ class ReplaySource(Source):
         return batches
 
 
-def _rate_from(t_s: np.ndarray) -> float:
+def _rate_from(t_s: np.ndarray, path: Path) -> float:
+    if len(t_s) < 2:
+        raise DataError(f"{path} holds {len(t_s)} sample(s); a recording needs at least 2 to tell its rate")
     steps = np.diff(t_s)
     steps = steps[steps > 0]
     if len(steps) == 0:
-        raise DataError("cannot tell the sample rate of a recording with fewer than 2 timestamps; pass rate_hz")
+        raise DataError(f"the timestamps in {path} never advance ({len(t_s)} samples at t={t_s[0]:g}); "
+                        "fix the timestamp column, or drop it and pass --rate")
     return snap_rate_hz(1.0 / float(np.median(steps)), tolerance=0.005)
 
 
@@ -90,7 +93,12 @@ def _load(path: Path, rate_hz: float | None, time_unit: str) -> tuple[np.ndarray
     data = path.read_bytes()
     first = data.split(b"\n", 1)[0].decode("utf-8", "replace")
     if any(c.isalpha() and c not in "eE" for c in first.replace("nan", "").replace("inf", "")):
-        return _load_header_csv(data.decode("utf-8"), path, rate_hz)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise DataError(f"{path} is not UTF-8 text (byte {exc.start} is 0x{data[exc.start]:02x}); replay "
+                            "reads the CSV files `aura-edge record` writes, or .npz") from None
+        return _load_header_csv(text, path, rate_hz)
     decoder = CsvLineDecoder(time_unit=time_unit, discard_first_line=False)
     runs = decoder.feed(data) + decoder.flush()
     if not runs:

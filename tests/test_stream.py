@@ -250,6 +250,7 @@ def test_ctrl_c_and_sigterm_end_the_stream_cleanly(bundle_dir, how):
     config = StreamConfig(["sim://walking?speed=0"], bundle=str(bundle_dir))
     summary = stream(config, sink=sink)
     assert summary.interrupted and sink.closed and summary.hops >= 2
+    assert summary.seconds > 0  # the summary of an interrupted stream says how long it ran
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the handler is put back
 
 
@@ -377,3 +378,52 @@ def test_a_csv_device_read_as_frames_says_the_format_may_be_wrong(bundle_dir, tm
     hops = [json.loads(line) for line in result.output.splitlines() if line.startswith('{"type": "hop"')]
     assert hops and hops[-1]["link"]["corrupt"] > 0
     assert "is --format right" in hops[-1]["reason"]
+
+
+
+# --- a catalogue of clumsy command lines: one clear message and exit code 2, never a traceback ------------
+
+SIX_NUMBERS = b"0,0,9.8,0,0,0\n" * 20
+STUCK_CLOCK = b"5,0,0,9.8,0,0,0\n" * 20
+NOT_UTF8 = b"\xff\xfet_s,ax\n1,2\n"
+
+
+def replay(tmp, data: bytes) -> str:
+    (tmp / "r.csv").write_bytes(data)
+    return "replay://" + str(tmp / "r.csv")
+
+
+BAD_STREAM_LINES = {
+    "negative speed": (lambda tmp: ["sim://walking", "--speed", "-1"], "--speed -1 must be 0"),
+    "negative rate": (lambda tmp: [replay(tmp, SIX_NUMBERS), "--rate", "-100"], "--rate -100 is not a device rate"),
+    "nan rate": (lambda tmp: [replay(tmp, SIX_NUMBERS), "--rate", "nan"], "--rate nan is not a device rate"),
+    "absurd rate": (lambda tmp: [replay(tmp, SIX_NUMBERS), "--rate", "1e9"], "is not a device rate"),
+    "a non-UTF-8 replay file": (lambda tmp: [replay(tmp, NOT_UTF8)], "is not UTF-8 text"),
+    "timestamps that never advance": (lambda tmp: [replay(tmp, STUCK_CLOCK)], "never advance"),
+    "units on a simulated device": (lambda tmp: ["sim://walking?format=frames", "--units", "g,deg/s"],
+                                    "--units applies to none"),
+    "a log on a full device": (lambda tmp: ["sim://walking?speed=0", "--log", "/dev/full"],
+                               "cannot write JSON lines to /dev/full"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_STREAM_LINES))
+def test_a_clumsy_stream_command_line_is_one_clear_error(bundle_dir, tmp_path, case):
+    args, message = BAD_STREAM_LINES[case]
+    if "/dev/full" in args(tmp_path) and not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full on this system")
+    result = CliRunner().invoke(main, ["stream", *args(tmp_path), "--bundle", str(bundle_dir), "--duration", "2"])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    last = result.output.strip().splitlines()[-1]
+    assert last.startswith("error: ") and message in last, last
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full on this system")
+def test_json_to_a_full_stdout_is_one_clear_error(bundle_dir):
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "aura_edge", "stream", "sim://walking?speed=0", "--json",
+                               "--bundle", str(bundle_dir), "--duration", "3"], stdout=full, stderr=subprocess.PIPE,
+                              text=True, timeout=120)
+    assert done.returncode == 2 and "cannot write JSON lines to <stdout>" in done.stderr
+    assert "Traceback" not in done.stderr

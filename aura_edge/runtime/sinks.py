@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Protocol, TextIO
 
+from aura_edge.errors import OutputError
 from aura_edge.runtime.recognizer import UNKNOWN, Recognition
 
 
@@ -49,19 +50,37 @@ class JsonLinesSink:
 
     def __init__(self, out: TextIO, close_out: bool = False) -> None:
         self.out, self._close_out = out, close_out
+        self.failed = False
 
     def emit(self, recognitions: list[Recognition]) -> None:
-        self.out.writelines(json.dumps({"type": "hop", **r.as_dict()}) + "\n" for r in recognitions)
-        self.out.flush()
+        self._write("".join(json.dumps({"type": "hop", **r.as_dict()}, allow_nan=False) + "\n"
+                            for r in recognitions))
 
     def event(self, event: LinkEvent) -> None:
-        self.out.write(json.dumps({"type": "event", **event.as_dict()}) + "\n")
-        self.out.flush()
+        self._write(json.dumps({"type": "event", **event.as_dict()}, allow_nan=False) + "\n")
+
+    def _write(self, text: str) -> None:
+        try:
+            self.out.write(text)
+            self.out.flush()
+        except OSError as exc:  # a full disk or a closed pipe: say which output, stop cleanly
+            self.failed = True
+            name = getattr(self.out, "name", "the output")
+            raise OutputError(f"cannot write JSON lines to {name} ({exc.strerror or exc}); free space or pass "
+                              "another --log / redirect") from None
 
     def close(self) -> None:
-        self.out.flush()
-        if self._close_out:
-            self.out.close()
+        try:
+            if not self.failed:
+                self.out.flush()
+        except OSError:
+            pass  # already reported by the write that failed, or nothing left to save
+        finally:
+            if self._close_out:
+                try:
+                    self.out.close()
+                except OSError:
+                    pass
 
 
 def log_sink(path: str | Path) -> JsonLinesSink:

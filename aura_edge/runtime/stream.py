@@ -27,7 +27,7 @@ import numpy as np
 from aura_edge.errors import BundleError, ConfigError, DataError, DeviceError
 from aura_edge.runtime.recognizer import UNKNOWN, Recognition, Recognizer, SmoothingConfig
 from aura_edge.runtime.sinks import ConsoleView, JsonLinesSink, LinkEvent, MultiSink, log_sink
-from aura_edge.signals import GRAVITY_CONVENTIONS, parse_units
+from aura_edge.signals import GRAVITY_CONVENTIONS, MAX_RATE_HZ, MIN_RATE_HZ, parse_units
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +130,11 @@ def _factory(spec: str):
 
 def flag_options(baud=None, format=None, rate_hz=None, units=None, axes=None, speed=None) -> dict:
     """Command-line flags -> source option names; flags not given are left out."""
+    if rate_hz is not None and not MIN_RATE_HZ <= rate_hz <= MAX_RATE_HZ:  # also nan
+        raise ConfigError(f"--rate {rate_hz:g} is not a device rate; pass the rate the device samples at, "
+                          f"from {MIN_RATE_HZ:g} to {MAX_RATE_HZ:g} Hz")
+    if speed is not None and not 0 <= speed < float("inf"):
+        raise ConfigError(f"--speed {speed:g} must be 0 (as fast as possible) or a positive factor (1 = real time)")
     options = {"baud": baud, "format": format, "rate_hz": rate_hz, "axes": axes, "speed": speed}
     if units is not None:
         try:
@@ -256,10 +261,19 @@ def stream(config: StreamConfig, sink=None, say: Callable[[str], None] | None = 
 
 
 def _run(recognizer: Recognizer, sink, duration_s: float | None, summary: StreamSummary) -> None:
-    clock, hop_s = recognizer.clock, recognizer.hop_s
+    clock = recognizer.clock
     start = clock()
-    next_hop = start + hop_s
     watch = LinkWatch()
+    try:
+        _hop_until_done(recognizer, sink, duration_s, summary, watch, start)
+    finally:  # Ctrl-C too: the summary says how long it really ran
+        summary.seconds = clock() - start
+
+
+def _hop_until_done(recognizer: Recognizer, sink, duration_s: float | None, summary: StreamSummary,
+                    watch: LinkWatch, start: float) -> None:
+    clock, hop_s = recognizer.clock, recognizer.hop_s
+    next_hop = start + hop_s
     while True:
         now = clock()
         if duration_s is not None and now - start >= duration_s:
@@ -278,7 +292,6 @@ def _run(recognizer: Recognizer, sink, duration_s: float | None, summary: Stream
             next_hop = next_hop + hop_s if now - next_hop < hop_s else now + hop_s  # never a burst of catch-up hops
         if done:
             break
-    summary.seconds = clock() - start
 
 
 @contextmanager

@@ -12,8 +12,10 @@ import ctypes
 import errno
 import json
 import os
+import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from aura_edge.errors import BundleError
@@ -32,7 +34,8 @@ def staged_directory(target: Path, replace: bool = False):
     check_target(target, replace)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+        remove_abandoned(target)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-{os.getpid()}-", dir=target.parent))
     except OSError as exc:
         raise BundleError(f"cannot write to {target.parent} ({exc.strerror or exc}); pass a writable --out") from exc
     try:
@@ -45,6 +48,33 @@ def staged_directory(target: Path, replace: bool = False):
                           "writable --out") from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # gone already after a successful move
+
+
+def remove_abandoned(target: Path, legacy_age_s: float = 3600.0) -> list[Path]:
+    """Remove staging directories of exports that were killed (their process is gone); returns them.
+
+    Staging names carry the exporting process id, so a concurrent export's directory is kept.
+    Names from before that (no id) are removed once an hour old.
+    """
+    removed, pattern = [], re.compile(rf"\.{re.escape(target.name)}\.partial-(\d+)-\w+")
+    for path in target.parent.glob(f".{target.name}.partial-*"):
+        owner = pattern.fullmatch(path.name)
+        abandoned = (not _process_alive(int(owner.group(1))) if owner
+                     else time.time() - path.stat().st_mtime > legacy_age_s)
+        if path.is_dir() and abandoned:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # another user's process (alive), or not a pid we can ask about
+    return True
 
 
 def check_target(target: Path, replace: bool) -> None:

@@ -7,6 +7,7 @@ only need the export to fail or to be replaced fake the slow torch.export step w
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -365,3 +366,22 @@ def test_labels_come_from_a_comma_list_or_a_file(exported, tmp_path):
 def test_bad_export_options_are_config_errors(bad):
     with pytest.raises(ConfigError):
         ExportConfig(**bad)
+
+
+def test_staging_directories_of_killed_exports_are_removed_by_the_next_one(tmp_path):
+    import subprocess
+    import sys
+
+    from aura_edge.export.atomic import staged_directory
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(dead.stdout)
+    target = tmp_path / "bundle"
+    killed = tmp_path / f".bundle.partial-{dead_pid}-abc123"
+    running = tmp_path / f".bundle.partial-{os.getpid()}-def456"  # a live process: a concurrent export
+    for staging in (killed, running):
+        staging.mkdir()
+        (staging / "model.onnx").write_bytes(b"x" * 1000)
+    with staged_directory(target) as staging:
+        (staging / "manifest.json").write_text("{}")
+    assert not killed.exists() and running.exists() and (target / "manifest.json").is_file()

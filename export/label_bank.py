@@ -11,6 +11,7 @@ an edit rebuilds the whole bank the same way (a new label can take captions from
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -37,13 +38,21 @@ def parse_labels(value: str) -> list[str]:
     return validate_labels(items)
 
 
-def validate_labels(labels) -> list[str]:
-    """Stripped labels; refuses an empty, duplicated (ignoring case) or over-long list."""
-    labels = [" ".join(str(s).split()) for s in labels]
+def validate_labels(labels, flag: str = "--labels", minimum: int = 2) -> list[str]:
+    """Labels with runs of spaces collapsed; refuses control characters (a newline, a terminal escape
+    sequence that a shared bundle would print), an empty, too short (zero-shot needs two labels to
+    choose between), duplicated (ignoring case) or over-long list. ``flag`` names the option in errors."""
+    labels = [str(s).strip() for s in labels]
     labels = [s for s in labels if s]
+    for label in labels:
+        control = next((c for c in label if unicodedata.category(c)[0] == "C"), None)
+        if control is not None:
+            raise ConfigError(f"label {label[:40]!r} contains the control character {control!r}; labels are plain "
+                              f"text on one line: fix {flag}")
+    labels = [" ".join(s.split()) for s in labels]
     if not labels:
-        raise ConfigError("the label list is empty; pass labels like --labels 'walking,running,cycling' or a file "
-                          "with one label a line")
+        raise ConfigError(f"the {flag} list is empty; pass labels like {flag} 'walking,running,cycling'"
+                          + (" or a file with one label a line" if flag == "--labels" else ""))
     if len(labels) > MAX_LABELS:
         raise ConfigError(f"{len(labels)} labels is more than the {MAX_LABELS} a bundle holds; pass fewer")
     too_long = [s for s in labels if len(s) > MAX_LABEL_CHARS]
@@ -55,6 +64,9 @@ def validate_labels(labels) -> list[str]:
         (duplicates if label.casefold() in seen else seen).add(label.casefold())
     if duplicates:
         raise ConfigError(f"duplicate labels {sorted(set(duplicates))}; each label may appear once")
+    if len(labels) < minimum:
+        raise ConfigError(f"{flag} gives {len(labels)} label ({labels[0]!r}); zero-shot recognition needs at least "
+                          f"{minimum} to choose between")
     return labels
 
 
@@ -88,7 +100,8 @@ def read_expansion(file: Path) -> tuple[list[str], float]:
 def edit_labels(current: list[str], add=(), remove=()) -> list[str]:
     """The current labels minus `remove` plus `add`, with clear errors for no-ops."""
     folded = {s.casefold(): s for s in current}
-    add, remove = validate_labels(add) if add else [], validate_labels(remove) if remove else []
+    add = validate_labels(add, "--add", minimum=1) if add else []
+    remove = validate_labels(remove, "--remove", minimum=1) if remove else []
     missing = [s for s in remove if s.casefold() not in folded]
     if missing:
         raise ConfigError(f"cannot remove {missing}: not in the bundle's labels ({', '.join(current)})")
@@ -97,7 +110,10 @@ def edit_labels(current: list[str], add=(), remove=()) -> list[str]:
     present = [s for s in add if s.casefold() in {k.casefold() for k in kept}]
     if present:
         raise ConfigError(f"{present} already in the bundle's labels; nothing to add")
-    return validate_labels(kept + add)
+    if len(kept) + len(add) < 2:
+        raise ConfigError(f"removing {remove} would leave {len(kept) + len(add)} label; a bundle needs at least 2 "
+                          "for zero-shot recognition to choose between")
+    return validate_labels(kept + add, "--add")
 
 
 def rebuild_labels(bundle_dir: Path | str, add=(), remove=(), progress=None) -> list[str]:

@@ -385,3 +385,29 @@ def test_staging_directories_of_killed_exports_are_removed_by_the_next_one(tmp_p
     with staged_directory(target) as staging:
         (staging / "manifest.json").write_text("{}")
     assert not killed.exists() and running.exists() and (target / "manifest.json").is_file()
+
+
+@pytest.mark.parametrize("labels, flag, message", [
+    (["walking\nrunning", "cycling"], "--labels", "control character '\\\\n'"),
+    (["\x1b[31mred alert\x1b[0m", "walking"], "--add", "control character '\\\\x1b'.*fix --add"),
+    (["walking"], "--labels", "needs at least 2"),
+    ([" "], "--add", "the --add list is empty; pass labels like --add"),
+])
+def test_labels_with_control_characters_single_labels_and_empty_adds_are_refused_naming_the_flag(labels, flag, message):
+    with pytest.raises(ConfigError, match=message):
+        validate_labels(labels, flag)
+
+
+def test_an_escape_sequence_in_a_shared_label_bank_is_refused_at_load(exported, tmp_path):
+    from aura_edge.export.label_bank import file_entry
+
+    bundle = shutil.copytree(exported[1], tmp_path / "b")
+    with np.load(bundle / "labels.npz") as z:
+        data = {k: z[k] for k in z.files}
+    data["labels"] = np.array(["\x1b]0;pwned\x07walking", *data["labels"][1:].tolist()])
+    np.savez(bundle / "labels.npz", **data)
+    m = manifest(bundle)
+    m["files"]["labels.npz"] = file_entry(bundle / "labels.npz")
+    (bundle / "manifest.json").write_text(json.dumps(m))
+    with pytest.raises(BundleError, match="control characters"):
+        load_bundle(bundle)

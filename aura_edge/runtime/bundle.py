@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -189,6 +190,10 @@ def read_label_bank(file: Path) -> tuple[list[str], np.ndarray, list[str], str]:
             raise BundleError(f"{file} holds {key} as {arrays[key].dtype} of shape {arrays[key].shape}, not {what}; "
                               f"rebuild it with `aura-edge labels --bundle {file.parent}`")
     labels, templates = [str(s) for s in arrays["labels"]], [str(s) for s in arrays["templates"]]
+    if any(unicodedata.category(c)[0] == "C" for label in labels for c in label):
+        # A terminal escape sequence in a shared bundle would be printed by every live view.
+        raise BundleError(f"{file} holds a label with control characters; rebuild it with "
+                          f"`aura-edge labels --bundle {file.parent}`")
     bank, text_encoder = np.asarray(arrays["embeddings"], dtype=np.float32), str(arrays["text_encoder"])
     if bank.ndim != 2 or bank.shape[0] != len(labels) or not np.isfinite(bank).all():
         raise BundleError(f"{file} holds {bank.shape} embeddings for {len(labels)} labels; rebuild it with "

@@ -18,11 +18,19 @@ def kicking_a_ball(sc: Scene) -> Pose:
     the trunk leans back and the arms go out for balance. A thigh or ankle sensor on the kicking
     leg sees the swing, the head and chest see the lean and the pelvis rotation.
     """
-    s, v = sc.subject, sc.subject.vigor
-    t = sc.t
     pose = Pose(planted=False)
     kd, ko = sc.dom, sc.off
     legs = Legs(sc)
+    window, pelvis, lean, hip_rot = _kicks(sc, legs, kd, ko)
+    _kicking_body(sc, pose, legs, kd, ko, window, pelvis, lean, hip_rot)
+    return pose
+
+
+def _kicks(sc: Scene, legs: Legs, kd: str, ko: str) -> tuple[np.ndarray, ...]:
+    """The kicking leg's swings (and steps to and from the ball); returns when the kick is on
+    (window), the pelvis turn, the trunk lean and the kicking hip's outward rotation."""
+    s, v = sc.subject, sc.subject.vigor
+    t = sc.t
     window = np.zeros(sc.n)
     pelvis = np.zeros(sc.n)
     lean = np.zeros(sc.n)
@@ -61,6 +69,13 @@ def kicking_a_ball(sc: Scene) -> Pose:
         if pos > 0 and tc + 1.05 + 3.5 * dur < next_start and sc.rng.random() < 0.6:   # back to where the ball returns
             last_end = legs.step_pair(kd, tc + 1.05, -sc.uniform(10, 18), dur=dur)
             pos -= 1
+    return window, pelvis, lean, hip_rot
+
+
+def _kicking_body(sc: Scene, pose: Pose, legs: Legs, kd: str, ko: str, window: np.ndarray, pelvis: np.ndarray,
+                  lean: np.ndarray, hip_rot: np.ndarray) -> None:
+    """The support leg, trunk, head and arms around the kicks; sets the root."""
+    s, v = sc.subject, sc.subject.vigor
     legs.knee[ko] += sc.uniform(10, 20) * window   # support knee bends under the kick
     legs.hip[ko] += sc.uniform(5, 10) * window
     base_knee = sc.uniform(4, 12)
@@ -88,13 +103,9 @@ def kicking_a_ball(sc: Scene) -> Pose:
     root[:, :2] += 0.008 * s.sway * np.stack([sc.noise(0.5, 0.05), sc.noise(0.5, 0.05)], 1)
     pose.root = root
     ambient(sc, pose, level=0.5, free_arms=(), gaze=0.4)
-    return pose
 
 
-# --------------------------------------------------------------------------------------------
-# Jumping rope
-
-
+# Throwing-arm keyframes (deg): holding the ball, cocked behind the head, release, follow-through.
 THROW = {
     "hold": dict(plane=80, elev=20, rot=10, elbow=70, pron=40),
     "cocked": dict(plane=5, elev=95, rot=-95, elbow=95, pron=20),
@@ -122,8 +133,7 @@ def throwing_a_ball(sc: Scene) -> Pose:
     The throwing wrist gets the largest and fastest peak of all activities here; the head and
     chest see the stride, the fast trunk rotation and the forward bend of the follow-through.
     """
-    s, v = sc.subject, sc.subject.vigor
-    t = sc.t
+    s = sc.subject
     pose = Pose(planted=False)
     dom, off = sc.dom, sc.off
     legs = Legs(sc)
@@ -133,56 +143,88 @@ def throwing_a_ball(sc: Scene) -> Pose:
     slot = sc.uniform(-25, 5)                      # three-quarter (lower) or straight overarm
     releases = event_times(sc, (3.0, 6.0), lead=1.0)
     for tr in releases:
-        speed = float(np.clip(sc.uniform(0.95, 1.25) / v, 0.95, 1.5))   # x the time constants
-        size = sc.uniform(0.8, 1.1) * min(v, 1.2)
-        keys = {name: dict(pose_) for name, pose_ in THROW.items()}
-        keys["release"]["elev"] += slot
-        keys["follow"]["elev"] += 0.5 * slot
-        for k in arm:
-            tau, centre = WHIP[k]
-            arm[k] += ((keys["cocked"][k] - keys["hold"][k]) * step_up(t, tr - 0.55 * speed, 0.12 * speed)
-                       + (keys["release"][k] - keys["cocked"][k]) * step_up(t, tr + centre * speed, tau * speed)
-                       + (keys["follow"][k] - keys["release"][k]) * step_up(t, tr + 0.12, 0.07 * speed)
-                       + (keys["hold"][k] - keys["follow"][k]) * step_up(t, tr + 0.75, 0.15))
-            other[k] += ((OFF_ARM["cocked"][k] - OFF_ARM["hold"][k]) * step_up(t, tr - 0.55 * speed, 0.12)
-                         + (OFF_ARM["release"][k] - OFF_ARM["cocked"][k]) * step_up(t, tr - 0.08, 0.08)
-                         + (OFF_ARM["follow"][k] - OFF_ARM["release"][k]) * step_up(t, tr + 0.15, 0.08)
-                         + (OFF_ARM["hold"][k] - OFF_ARM["follow"][k]) * step_up(t, tr + 0.8, 0.15))
-        # Trunk and pelvis: turned away, then rotating hard toward the target ahead of the arm.
-        back = sc.uniform(25, 40) * size
-        through = sc.uniform(20, 35) * size
-        twist += (-back * step_up(t, tr - 0.55 * speed, 0.12)
-                  + (back + through) * step_up(t, tr - 0.08 * speed, 0.075 * speed)
-                  - through * step_up(t, tr + 0.8, 0.15))
-        side_on = sc.uniform(30, 50)
-        yaw += (-side_on * step_up(t, tr - 0.6 * speed, 0.12) + (side_on + 15) * step_up(t, tr - 0.13 * speed, 0.08)
-                - 15 * step_up(t, tr + 0.85, 0.15))
-        bow = sc.uniform(15, 35) * size
-        flex += (-8 * step_up(t, tr - 0.5, 0.1) + (8 + bow) * step_up(t, tr - 0.02, 0.08)
-                 - bow * step_up(t, tr + 0.7, 0.15))
-        # Legs: stride with the opposite leg, weight forward, back foot comes through, square up.
-        stride = sc.uniform(18, 30) * size
-        legs.lift[off] += plateau(t, tr - 0.64, tr - 0.16, 0.02)
-        legs.hip[off] += (stride * step_up(t, tr - 0.4, 0.05) - 0.6 * stride * step_up(t, tr + 0.05, 0.08)
-                          - 0.4 * stride * step_up(t, tr + 0.95, 0.09))
-        bend = sc.uniform(10, 25)                  # front knee takes the weight, both bend after
-        legs.knee[off] += sc.uniform(30, 50) * gaussian_bump(t, tr - 0.4, 0.07) + bend * plateau(t, tr - 0.2, tr + 0.9, 0.08)
-        legs.knee[dom] += bend * plateau(t, tr + 0.4, tr + 0.9, 0.08)
-        legs.hip[dom] += (-0.6 * stride * step_up(t, tr + 0.05, 0.08) + stride * step_up(t, tr + 0.46, 0.045)
-                          - 0.4 * stride * step_up(t, tr + 0.95, 0.09))
-        legs.lift[dom] += plateau(t, tr + 0.27, tr + 0.65, 0.02)
-        legs.knee[dom] += sc.uniform(30, 50) * gaussian_bump(t, tr + 0.46, 0.055)
-        # Walking back a few steps before the next throw.
-        t0 = tr + 1.35
-        nxt = releases[releases > tr]
-        limit = (nxt[0] if len(nxt) else np.inf) - 1.0
-        first = dom
-        for _ in range(int(sc.rng.integers(1, 4))):
-            dur = sc.uniform(0.24, 0.3) / s.tempo
-            if t0 + 3.5 * dur > limit:
-                break
-            t0 = legs.step_pair(first, t0, -sc.uniform(12, 20), dur=dur, knee=30) + 0.05
-            first = off if first == dom else dom
+        speed, size = _whip_arms(sc, arm, other, tr, slot)
+        turn = _trunk_turn(sc, tr, speed, size)
+        twist, yaw, flex = twist + turn[0], yaw + turn[1], flex + turn[2]
+        _stride(sc, legs, dom, off, tr, size)
+        _walk_back(sc, legs, dom, off, tr, releases, s.tempo)
+    _throwing_body(sc, pose, legs, dom, off, arm, other, twist, yaw, flex)
+    return pose
+
+
+def _whip_arms(sc: Scene, arm: dict, other: dict, tr: float, slot: float) -> tuple[float, float]:
+    """Both arms through one throw released at ``tr``; returns its speed and size factors."""
+    v, t = sc.subject.vigor, sc.t
+    speed = float(np.clip(sc.uniform(0.95, 1.25) / v, 0.95, 1.5))   # x the time constants
+    size = sc.uniform(0.8, 1.1) * min(v, 1.2)
+    keys = {name: dict(pose_) for name, pose_ in THROW.items()}
+    keys["release"]["elev"] += slot
+    keys["follow"]["elev"] += 0.5 * slot
+    for k in arm:
+        tau, centre = WHIP[k]
+        arm[k] += ((keys["cocked"][k] - keys["hold"][k]) * step_up(t, tr - 0.55 * speed, 0.12 * speed)
+                   + (keys["release"][k] - keys["cocked"][k]) * step_up(t, tr + centre * speed, tau * speed)
+                   + (keys["follow"][k] - keys["release"][k]) * step_up(t, tr + 0.12, 0.07 * speed)
+                   + (keys["hold"][k] - keys["follow"][k]) * step_up(t, tr + 0.75, 0.15))
+        other[k] += ((OFF_ARM["cocked"][k] - OFF_ARM["hold"][k]) * step_up(t, tr - 0.55 * speed, 0.12)
+                     + (OFF_ARM["release"][k] - OFF_ARM["cocked"][k]) * step_up(t, tr - 0.08, 0.08)
+                     + (OFF_ARM["follow"][k] - OFF_ARM["release"][k]) * step_up(t, tr + 0.15, 0.08)
+                     + (OFF_ARM["hold"][k] - OFF_ARM["follow"][k]) * step_up(t, tr + 0.8, 0.15))
+    return speed, size
+
+
+def _trunk_turn(sc: Scene, tr: float, speed: float, size: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(trunk twist, pelvis yaw, trunk flexion) of one throw, in degrees."""
+    t = sc.t
+    # Trunk and pelvis: turned away, then rotating hard toward the target ahead of the arm.
+    back = sc.uniform(25, 40) * size
+    through = sc.uniform(20, 35) * size
+    twist = (-back * step_up(t, tr - 0.55 * speed, 0.12)
+             + (back + through) * step_up(t, tr - 0.08 * speed, 0.075 * speed)
+             - through * step_up(t, tr + 0.8, 0.15))
+    side_on = sc.uniform(30, 50)
+    yaw = (-side_on * step_up(t, tr - 0.6 * speed, 0.12) + (side_on + 15) * step_up(t, tr - 0.13 * speed, 0.08)
+           - 15 * step_up(t, tr + 0.85, 0.15))
+    bow = sc.uniform(15, 35) * size
+    flex = (-8 * step_up(t, tr - 0.5, 0.1) + (8 + bow) * step_up(t, tr - 0.02, 0.08)
+            - bow * step_up(t, tr + 0.7, 0.15))
+    return twist, yaw, flex
+
+
+def _stride(sc: Scene, legs: Legs, dom: str, off: str, tr: float, size: float) -> None:
+    """Stride with the opposite leg, weight forward, back foot comes through, square up."""
+    t = sc.t
+    stride = sc.uniform(18, 30) * size
+    legs.lift[off] += plateau(t, tr - 0.64, tr - 0.16, 0.02)
+    legs.hip[off] += (stride * step_up(t, tr - 0.4, 0.05) - 0.6 * stride * step_up(t, tr + 0.05, 0.08)
+                      - 0.4 * stride * step_up(t, tr + 0.95, 0.09))
+    bend = sc.uniform(10, 25)                  # front knee takes the weight, both bend after
+    legs.knee[off] += sc.uniform(30, 50) * gaussian_bump(t, tr - 0.4, 0.07) + bend * plateau(t, tr - 0.2, tr + 0.9, 0.08)
+    legs.knee[dom] += bend * plateau(t, tr + 0.4, tr + 0.9, 0.08)
+    legs.hip[dom] += (-0.6 * stride * step_up(t, tr + 0.05, 0.08) + stride * step_up(t, tr + 0.46, 0.045)
+                      - 0.4 * stride * step_up(t, tr + 0.95, 0.09))
+    legs.lift[dom] += plateau(t, tr + 0.27, tr + 0.65, 0.02)
+    legs.knee[dom] += sc.uniform(30, 50) * gaussian_bump(t, tr + 0.46, 0.055)
+
+
+def _walk_back(sc: Scene, legs: Legs, dom: str, off: str, tr: float, releases: np.ndarray, tempo: float) -> None:
+    """Walking back a few steps before the next throw."""
+    t0 = tr + 1.35
+    nxt = releases[releases > tr]
+    limit = (nxt[0] if len(nxt) else np.inf) - 1.0
+    first = dom
+    for _ in range(int(sc.rng.integers(1, 4))):
+        dur = sc.uniform(0.24, 0.3) / tempo
+        if t0 + 3.5 * dur > limit:
+            break
+        t0 = legs.step_pair(first, t0, -sc.uniform(12, 20), dur=dur, knee=30) + 0.05
+        first = off if first == dom else dom
+
+
+def _throwing_body(sc: Scene, pose: Pose, legs: Legs, dom: str, off: str, arm: dict, other: dict,
+                   twist: np.ndarray, yaw: np.ndarray, flex: np.ndarray) -> None:
+    """Knees, arms, trunk and head of the whole session; sets the root."""
+    s = sc.subject
     knee = sc.uniform(4, 12)
     for side in ("l", "r"):
         legs.knee[side] += knee
@@ -203,4 +245,3 @@ def throwing_a_ball(sc: Scene) -> Pose:
     root[:, :2] += 0.006 * s.sway * np.stack([sc.noise(0.5, 0.05), sc.noise(0.5, 0.05)], 1)
     pose.root = root
     ambient(sc, pose, level=0.4, free_arms=(), gaze=0.3)
-    return pose

@@ -9,6 +9,9 @@ from aura_edge.synth.motion import bounce_height, deg, plateau, smooth_targets, 
 from aura_edge.synth.posture import Pose, Scene, ambient, rhythm
 from aura_edge.synth.sports.motion_helpers import Legs, foot_locked_root
 
+# Arm postures (plane, elev, rot, elbow, pron) in degrees: the guard with the fists by the chin,
+# and each punch at full extension. Hooks come round at shoulder height with the elbow bent,
+# uppercuts rise with the forearm vertical, straight punches turn the fist over (pronation).
 GUARD = dict(plane=86, elev=56, rot=-64, elbow=126, pron=25)
 PUNCHES = {
     "jab": dict(plane=90, elev=86, rot=-30, elbow=8, pron=85),
@@ -47,12 +50,21 @@ def boxing(sc: Scene) -> Pose:
     forearm rotation), with the trunk and pelvis rotating into it; the head and chest feel the
     2 Hz bounce, the trunk rotations and occasional slips and weaves of the head.
     """
-    s, v = sc.subject, sc.subject.vigor
-    t = sc.t
     pose = Pose(planted=False)
     lead, rear = sc.off, sc.dom                    # orthodox for right-handers, southpaw for left
     style = sc.choice({"shadow": 0.45, "bag": 0.4, "pads": 0.15})
     rate = {"shadow": 1.0, "bag": 1.2, "pads": 1.4}[style]
+    twist, dip = _punching_arms(sc, pose, lead, rear, rate)
+    _stance_and_head(sc, pose, twist, rate)
+    legs = _staggered_legs(sc, pose, lead, rear, dip)
+    _bounce(sc, pose, legs)
+    ambient(sc, pose, level=0.3, free_arms=(), gaze=0.15)
+    return pose
+
+
+def _punching_arms(sc: Scene, pose: Pose, lead: str, rear: str, rate: float) -> tuple[np.ndarray, np.ndarray]:
+    """Guard plus punch combinations on both arms; returns the trunk twist and the knee dip they cause."""
+    v, t = sc.subject.vigor, sc.t
     arms = {side: {k: np.full(sc.n, GUARD[k] + sc.rng.normal(0, 4)) for k in GUARD} for side in ("l", "r")}
     twist = np.zeros(sc.n)                         # + turns the rear shoulder forward
     dip = np.zeros(sc.n)                           # knee dip before uppercuts
@@ -77,8 +89,12 @@ def boxing(sc: Scene) -> Pose:
         guard_drift = sc.uniform(2, 5) * sc.noise(0.4)   # the guard drifts and gets reset
         arms[side]["elev"] = arms[side]["elev"] + guard_drift
         pose.set_arm(side, **arms[side])
+    return twist, dip
 
-    # Stance: the rear side turned back, lead leg forward, knees bent.
+
+def _stance_and_head(sc: Scene, pose: Pose, twist: np.ndarray, rate: float) -> None:
+    """Stance: the rear side turned back, the trunk turning into punches, slipping and weaving."""
+    s, t = sc.subject, sc.t
     stance = sc.uniform(20, 38)
     side_on = -sc.dom_y                            # + = turning so that the dominant side goes back
     twist_rad = deg(twist) * side_on
@@ -94,10 +110,13 @@ def boxing(sc: Scene) -> Pose:
     pose.add("head_bend", deg(-0.3 * slips))
     pose.add("head_flex", deg(s.head_pitch_deg + sc.uniform(5, 15) - 0.6 * lean))   # chin tucked
 
+
+def _staggered_legs(sc: Scene, pose: Pose, lead: str, rear: str, dip: np.ndarray) -> Legs:
+    """Both feet on the floor in a staggered stance, and shuffles in and out."""
+    s, t = sc.subject, sc.t
     legs = Legs(sc)
-    # Staggered stance, both feet on the floor: the rear knee is set so that the rear leg reaches
-    # as far down as the bent lead leg (otherwise one foot would hover and every small knee
-    # movement would shift the weight between them).
+    # The rear knee is set so that the rear leg reaches as far down as the bent lead leg
+    # (otherwise one foot would hover and every small knee movement would shift the weight).
     thigh, shank = s.body.thigh, s.body.shank
     knee = sc.uniform(15, 28)
     hip_lead, hip_rear = sc.uniform(14, 24) + 0.5 * knee, -sc.uniform(6, 14) + 0.5 * knee
@@ -119,8 +138,12 @@ def boxing(sc: Scene) -> Pose:
         pos += 1 if forward else -1
         t0 += sc.uniform(0.8, 3.0) / s.tempo
     legs.apply(pose)
+    return legs
 
-    # Bouncing on the balls of the feet (or a flat-footed knee bob).
+
+def _bounce(sc: Scene, pose: Pose, legs: Legs) -> None:
+    """Bouncing on the balls of the feet (or a flat-footed knee bob); sets the root."""
+    v = sc.subject.vigor
     phase, omega, _ = rhythm(sc, 2.0, rel_spread=0.12, jitter=0.04)
     bouncer = sc.rng.random() < 0.7
     duty = sc.uniform(0.7, 0.85)
@@ -135,9 +158,3 @@ def boxing(sc: Scene) -> Pose:
         root[:, 2] += hop - hop.min()
     root[:, :2] += 0.01 * np.stack([sc.noise(0.5), sc.noise(0.5)], 1)
     pose.root = root
-    ambient(sc, pose, level=0.3, free_arms=(), gaze=0.15)
-    return pose
-
-
-# --------------------------------------------------------------------------------------------
-# Swimming

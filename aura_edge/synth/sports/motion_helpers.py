@@ -82,11 +82,3 @@ class Legs:
         for side in ("l", "r"):
             pose.add(f"{side}_hip_flex", deg(self.hip[side]))
             pose.add(f"{side}_knee", deg(self.knee[side]))
-
-
-# --------------------------------------------------------------------------------------------
-# Boxing
-
-# Arm postures (plane, elev, rot, elbow, pron) in degrees: the guard with the fists by the chin,
-# and each punch at full extension. Hooks come round at shoulder height with the elbow bent,
-# uppercuts rise with the forearm vertical, straight punches turn the fist over (pronation).

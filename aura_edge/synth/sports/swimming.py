@@ -112,7 +112,3 @@ def _breaststroke(sc: Scene, pose: Pose) -> np.ndarray:
     pose.root = root
     speed = sc.uniform(0.6, 1.0) * min(max(v, 0.85), 1.1)
     return speed * (1.0 + 0.5 * np.cos(chi - 3.4))
-
-
-# --------------------------------------------------------------------------------------------
-# Kicking a ball

@@ -56,6 +56,14 @@ def jumping_rope(sc: Scene) -> Pose:
     nod = sc.uniform(0.5, 1.5)
     pose.add("trunk_flex", deg(lean + nod * land))
     pose.add("head_flex", deg(s.head_pitch_deg + sc.uniform(-5, 10) - 0.5 * lean + 0.6 * nod * np.roll(land, 6)))
+    _rope_arms(sc, pose, phase, duty, style)
+    ambient(sc, pose, level=0.25, free_arms=(), gaze=0.2)
+    return pose
+
+
+def _rope_arms(sc: Scene, pose: Pose, phase: np.ndarray, duty: float, style: str) -> None:
+    """Both hands turning the rope in small circles (bigger ones for a beginner)."""
+    v = sc.subject.vigor
     # Rope: one turn per hop (two hops per turn for a double bounce); the rope passes under the
     # feet mid-flight, when the hands are at the bottom of their circles.
     rope = phase if style != "double bounce" else 0.5 * phase
@@ -69,8 +77,6 @@ def jumping_rope(sc: Scene) -> Pose:
         pose.set_arm(side, plane=sc.uniform(20, 45), elev=sc.uniform(18, 30) - arm_circle * amp * np.sin(turn),
                      rot=sc.uniform(-10, 10) + 4 * np.cos(turn), elbow=sc.uniform(60, 85) - circle * amp * np.cos(turn),
                      pron=sc.uniform(30, 60) - sc.uniform(20, 35) * amp * np.cos(turn + 0.6))
-    ambient(sc, pose, level=0.25, free_arms=(), gaze=0.2)
-    return pose
 
 
 # --------------------------------------------------------------------------------------------
@@ -118,10 +124,16 @@ def doing_push_ups(sc: Scene) -> Pose:
     chest see a slow vertical oscillation and a small pitch, the wrist is almost still in
     position but its forearm tilts as the elbow bends.
     """
-    s, v = sc.subject, sc.subject.vigor
-    body = s.body
     pose = Pose(planted=False)
     kneeling = sc.rng.random() < 0.2
+    depth = _plank(sc, pose, kneeling)
+    joint, pivot_z, hands = _pivot_pitch(sc, pose, kneeling, depth)
+    _planted_hands(sc, pose, joint, pivot_z, depth, *hands)
+    return pose
+
+
+def _plank(sc: Scene, pose: Pose, kneeling: bool) -> np.ndarray:
+    """The body line and head over the reps; returns the depth of each moment (0 top, 1 bottom)."""
     phase, _, _ = rhythm(sc, 0.45, rel_spread=0.18, jitter=0.06)
     # Down and up, flattened at the top by a smooth polynomial (a pause before the next rep).
     down = 0.5 - 0.5 * np.cos(phase)
@@ -138,6 +150,13 @@ def doing_push_ups(sc: Scene) -> Pose:
     pose.add("head_flex", deg(look - 8 * depth))
     ambient(sc, pose, level=0.15, free_arms=(), gaze=0.15)
 
+    return depth
+
+
+def _pivot_pitch(sc: Scene, pose: Pose, kneeling: bool, depth: np.ndarray) -> tuple:
+    """Pitch the body about the toes (or knees) so the shoulders fall and rise with ``depth``;
+    returns the pivot joint, its height and the hand placement (wrist height, spread, ahead)."""
+    v, body = sc.subject.vigor, sc.subject.body
     # Pivot height: ankles on the toes, or knees on the floor.
     joint = "knee" if kneeling else "ankle"
     pivot_z = 0.05 if kneeling else body.ankle_height + sc.uniform(0.03, 0.06)
@@ -160,6 +179,14 @@ def doing_push_ups(sc: Scene) -> Pose:
     pitch = np.arccos(np.clip((shoulder_z - pivot_z) / length, -1.0, 1.0)) - offset
     pose.add("pelvis_pitch", pitch)
 
+    return joint, pivot_z, (wrist_z, spread, ahead)
+
+
+def _planted_hands(sc: Scene, pose: Pose, joint: str, pivot_z: float, depth: np.ndarray,
+                   wrist_z: float, spread: float, ahead: float) -> None:
+    """Place the body on its pivot and solve both arms so the hands stay on the floor."""
+    body = sc.subject.body
+    upper, fore = body.upper_arm, body.forearm
     kin = forward_kinematics(pose.angles, body, sc.n)
     root = np.zeros((sc.n, 3))
     root[:, 0] = -_mid_joint(kin, joint)[:, 0]
@@ -180,10 +207,3 @@ def doing_push_ups(sc: Scene) -> Pose:
         angles = _arm_reach(d_t * mirror, np.broadcast_to(bend_t * mirror, d_t.shape), thumb_t * mirror,
                             upper, fore)
         pose.set_arm(side, **angles)
-    return pose
-
-
-# --------------------------------------------------------------------------------------------
-# Throwing a ball
-
-# Throwing-arm keyframes (deg): holding the ball, cocked behind the head, release, follow-through.

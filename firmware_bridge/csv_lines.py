@@ -21,7 +21,6 @@ first line after open/reconnect is discarded (it may be the tail of a line).
 from __future__ import annotations
 
 import logging
-import math
 import re
 from dataclasses import dataclass, fields
 

@@ -24,6 +24,7 @@ from aura_edge.firmware_bridge.playback import Schedule, play_times
 from aura_edge.firmware_bridge.source_base import Source
 from aura_edge.firmware_bridge.timing import backdate, snap_rate_hz
 from aura_edge.firmware_bridge.types import SampleBatch
+from aura_edge.safe_npz import NUMBERS, Member, read_npz
 from aura_edge.signals import CHANNELS, check_finite
 
 
@@ -112,12 +113,13 @@ def _load(path: Path, rate_hz: float | None, time_unit: str) -> tuple[np.ndarray
 
 
 def _load_npz(path: Path, rate_hz: float | None):
-    with np.load(path, allow_pickle=False) as npz:
-        if "imu" not in npz:
-            raise DataError(f"{path} has no 'imu' array (T, 6); found {sorted(npz.files)}")
-        imu = np.asarray(npz["imu"], dtype=np.float32)
-        rate = rate_hz or (float(npz["rate_hz"]) if "rate_hz" in npz else None)
-        t_s = np.asarray(npz["t_s"], dtype=np.float64) if "t_s" in npz else None
+    members = {"imu": Member(NUMBERS, (2,)), "rate_hz": Member(NUMBERS, (0, 1), required=False),
+               "t_s": Member(NUMBERS, (1,), required=False)}
+    arrays = read_npz(path, members, "imu (T, 6) [, rate_hz or t_s]")
+    imu = arrays["imu"].astype(np.float32)
+    rate = rate_hz or (float(arrays["rate_hz"].ravel()[0]) if "rate_hz" in arrays and arrays["rate_hz"].size == 1
+                       else None)
+    t_s = arrays["t_s"].astype(np.float64) if "t_s" in arrays else None
     if imu.ndim != 2 or imu.shape[1] != 6:
         raise DataError(f"{path}: 'imu' must be shaped (T, 6) as [ax, ay, az, gx, gy, gz], got {imu.shape}")
     if t_s is None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from aura_edge.errors import DataError
-from aura_edge.data.npz import NUMBERS, TEXT, Member, read_npz
+from aura_edge.safe_npz import NUMBERS, TEXT, Member, read_npz
 from aura_edge.signals import (ACC_UNITS, GRAVITY_CONVENTIONS, GYRO_UNITS, MAX_RATE_HZ, MIN_RATE_HZ, WINDOW_S,
                                check_finite, parse_units, to_model_windows)
 

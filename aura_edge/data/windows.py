@@ -7,10 +7,17 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from aura_edge.errors import DataError
+from aura_edge.safe_npz import NUMBERS, TEXT, Member, read_npz
 from aura_edge.signals import WINDOW_SAMPLES, check_finite
 
 MOCAP_FRAMES = 50  # 5 s at 10 FPS
 MOCAP_FEATURES = 51  # 17 COCO joints x xyz, pelvis-centred metres
+
+
+WINDOW_SET_MEMBERS = {"imu": Member(NUMBERS, (3,)), "label": Member(TEXT, (1,)), "caption": Member(TEXT, (1,)),
+                      "subject": Member(NUMBERS, (1,)), "placement": Member(TEXT, (1,)),
+                      "mocap": Member(NUMBERS, (3,), required=False), "frames": Member(NUMBERS, (5,), required=False)}
+WINDOW_SET_KEYS = "imu (N, 6, 1000), label, caption, subject, placement [, mocap, frames]"
 
 
 @dataclass
@@ -67,6 +74,5 @@ class WindowSet:
 
     @classmethod
     def load(cls, path) -> "WindowSet":
-        with np.load(path, allow_pickle=False) as z:
-            kwargs = {f.name: (z[f.name] if f.name in z.files else None) for f in fields(cls)}
-        return cls(**kwargs)
+        """A window set saved by ``save``; headers are checked before any data is read (safe_npz)."""
+        return cls(**{"mocap": None, "frames": None, **read_npz(path, WINDOW_SET_MEMBERS, WINDOW_SET_KEYS)})

@@ -101,7 +101,7 @@ def train(**options) -> None:
     from aura_edge.train.loop import TrainConfig
 
     if options["resume"]:
-        saved = read_config(Path(options["resume"]))["train"]
+        saved = read_config(Path(options["resume"])).train
         config = TrainConfig.from_dict({**saved, "resume": options["resume"]})
     else:
         config = TrainConfig(**options)

@@ -7,10 +7,14 @@ models. Retrieval always states the candidate-pool size N.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from aura_edge.errors import ConfigError, DataError
+
+if TYPE_CHECKING:  # a type only: evaluate.py does not need the training package at run time
+    from aura_edge.train.run_config import RunConfig
 
 # Zero-shot prompts: each label is embedded in every template and the unit vectors averaged.
 PROMPT_TEMPLATES = ("{}", "a person is {}", "someone {}", "a person doing {}", "the wearer is {}")
@@ -70,22 +74,23 @@ def expand_label_bank(bank: np.ndarray, anchors: np.ndarray, weight: float,
     return out / np.linalg.norm(out, axis=1, keepdims=True)
 
 
-def label_expansion_for(run_config: dict, requested: float | None = None) -> float:
+def label_expansion_for(run_config: RunConfig, requested: float | None = None) -> float:
     """The expansion weight a run's labels get: ``requested``, or by default DEFAULT_LABEL_EXPANSION
     when the run records its training captions (runs trained before label expansion get none)."""
     if requested is None:
-        return DEFAULT_LABEL_EXPANSION if run_config.get("captions") else 0.0
-    if requested > 0 and not run_config.get("captions"):
+        return DEFAULT_LABEL_EXPANSION if run_config.captions else 0.0
+    if requested > 0 and not run_config.captions:
         raise ConfigError("this run does not record its training captions (it was trained before label expansion "
                           "existed), so --label-expansion cannot be applied; retrain it, or pass --label-expansion 0")
     return float(requested)
 
 
-def run_label_bank(text_encoder, labels: list[str], run_config: dict, expansion: float | None = None) -> np.ndarray:
+def run_label_bank(text_encoder, labels: list[str], run_config: RunConfig,
+                   expansion: float | None = None) -> np.ndarray:
     """The label bank a run is scored with: its prompt templates, and its training captions as anchors
     (expansion None: the default for the run, see ``label_expansion_for``)."""
-    return build_label_bank(text_encoder, labels, run_config.get("prompt_templates") or PROMPT_TEMPLATES,
-                            run_config.get("captions", ()), label_expansion_for(run_config, expansion))
+    return build_label_bank(text_encoder, labels, run_config.prompt_templates or PROMPT_TEMPLATES,
+                            run_config.captions, label_expansion_for(run_config, expansion))
 
 
 def anchor_captions(captions) -> list[str]:

@@ -84,7 +84,7 @@ def evaluate_condition(condition: Condition, runs: dict, text_encoder, windows=N
         windows = turned(windows)
     row = {"condition": condition.name, "description": condition.description, "windows": len(windows)}
     for name, run in runs.items():
-        labels = list(dict.fromkeys([*run.config.get("labels", []), *windows.labels]))
+        labels = list(dict.fromkeys([*run.config.labels, *windows.labels]))
         truth = windows.label.astype(str)
         if condition.phrasing:
             labels = [HELD_OUT_PHRASINGS[label] for label in labels]

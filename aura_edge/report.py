@@ -20,6 +20,7 @@ from aura_edge.evaluate import (ZeroShotResult, label_expansion_for, retrieval, 
 from aura_edge.models import count_parameters
 from aura_edge.models.frozen import EmbeddingCache, load_text_encoder
 from aura_edge.train.checkpoint import LoadedRun, load_run
+from aura_edge.train.run_config import RunConfig
 
 BASELINE_DIR = "baseline-rnn"
 
@@ -43,10 +44,10 @@ def evaluate_run(run: LoadedRun, windows: WindowSet, text_encoder=None, labels: 
                  retrieval_pool: int = 1000, label_expansion: float | None = None) -> RunEvaluation:
     from aura_edge.models import embed_imu
 
-    text_encoder = text_encoder or load_text_encoder(_encoder_spec(run.config))
+    text_encoder = text_encoder or load_text_encoder(run.config.text_encoder_spec)
     # Candidates: every activity the run was trained on plus any new one in the data, so a test
     # split that happens to hold few activities is still scored against the full label set.
-    labels = labels or list(dict.fromkeys([*run.config.get("labels", []), *windows.labels]))
+    labels = labels or list(dict.fromkeys([*run.config.labels, *windows.labels]))
     bank = run_label_bank(text_encoder, labels, run.config, label_expansion)
     emb = embed_imu(run.imu_encoder, windows.imu)
     result = zero_shot(emb, windows.label, labels, bank)
@@ -59,14 +60,7 @@ def evaluate_run(run: LoadedRun, windows: WindowSet, text_encoder=None, labels: 
     captions = windows.caption[pool].astype(str)
     text_emb = EmbeddingCache().encode(text_encoder, captions.tolist())
     ret = [r.summary() for r in retrieval(emb[pool], text_emb, captions)]
-    family = run.config["imu_encoder"]["family"]
-    name = f"{family}-{run.config['imu_encoder']['size']}"
-    return RunEvaluation(name, family, count_parameters(run.imu_encoder), result, per_placement, ret)
-
-
-def _encoder_spec(config: dict) -> str:
-    """The --text-encoder value that rebuilds a run's text encoder."""
-    return config["train"].get("text_encoder", "minilm")
+    return RunEvaluation(run.config.model_name, run.config.imu_encoder["family"], count_parameters(run.imu_encoder), result, per_placement, ret)
 
 
 def write_run_report(run_dir: Path, windows: WindowSet | None = None, label_expansion: float | None = None) -> dict:
@@ -76,8 +70,8 @@ def write_run_report(run_dir: Path, windows: WindowSet | None = None, label_expa
     if windows is None:
         from aura_edge.train.data import load_corpus
 
-        windows = load_corpus(main.config["train"]["data"])["test"]
-    text_encoder = load_text_encoder(_encoder_spec(main.config))
+        windows = load_corpus(main.config.data)["test"]
+    text_encoder = load_text_encoder(main.config.text_encoder_spec)
     runs = [(run_dir, main)]
     if (run_dir / BASELINE_DIR / "model.safetensors").is_file():
         runs.append((run_dir / BASELINE_DIR, load_run(run_dir / BASELINE_DIR)))
@@ -89,7 +83,7 @@ def write_run_report(run_dir: Path, windows: WindowSet | None = None, label_expa
         evaluations.append(ev)
     _plot_curves(run_dir, [(ev.name, p) for ev, (p, _) in zip(evaluations, runs)])
     models = [{**ev.summary(), "train_seconds": _train_seconds(path)} for ev, (path, _) in zip(evaluations, runs)]
-    report = {"run": str(run_dir), "test_windows": len(windows), "text_encoder": main.config["text_encoder"],
+    report = {"run": str(run_dir), "test_windows": len(windows), "text_encoder": main.config.text_encoder,
               "label_expansion": label_expansion_for(main.config, label_expansion), "models": models}
     (run_dir / "report.json").write_text(json.dumps(report, indent=2) + "\n")
     (run_dir / "report.md").write_text(render_markdown(report, main.config, _read_generalisation(run_dir)))
@@ -112,12 +106,12 @@ def write_generalisation_report(run_dir: Path, windows: int = 3, progress=print,
     runs = {"main": load_run(run_dir)}
     if (run_dir / BASELINE_DIR / "model.safetensors").is_file():
         runs["baseline"] = load_run(run_dir / BASELINE_DIR)
-    named = {f"{run.config['imu_encoder']['family']}-{run.config['imu_encoder']['size']}": run
+    named = {run.config.model_name: run
              for run in runs.values()}
-    data = runs["main"].config["train"]["data"]
+    data = runs["main"].config.data
     synth = synth_config(data)   # None: conditions_for says the run is not synthetic
     conditions = conditions_for(data, tuple(p for p in PLACEMENTS if synth and p not in synth.placements), windows)
-    text_encoder = load_text_encoder(_encoder_spec(runs["main"].config))
+    text_encoder = load_text_encoder(runs["main"].config.text_encoder_spec)
     built: dict = {}   # conditions that share a test corpus (unseen subjects, unseen phrasing) build it once
     rows = []
     for condition in conditions:
@@ -181,11 +175,11 @@ def _plot_curves(run_dir: Path, runs: list[tuple[str, Path]]) -> None:
     plt.close(fig)
 
 
-def render_markdown(report: dict, config: dict, generalisation: dict | None = None) -> str:
+def render_markdown(report: dict, config: RunConfig, generalisation: dict | None = None) -> str:
     lines = [f"# aura-edge run report: {Path(report['run']).name}", "",
              f"Generated {time.strftime('%Y-%m-%d %H:%M:%S')}. Text encoder `{report['text_encoder']}`.",
              "", "## Training plan", ""]
-    lines += [f"- {step}" for step in config.get("plan", [])]
+    lines += [f"- {step}" for step in config.plan]
     lines += ["", f"## Zero-shot classification on held-out subjects ({report['test_windows']} windows)", "",
               "| model | parameters | train time | accuracy | macro-F1 | " + " | ".join(
                   f"macro-F1 {p}" for p in report["models"][0]["per_placement"]) + " |",
@@ -196,7 +190,7 @@ def render_markdown(report: dict, config: dict, generalisation: dict | None = No
         lines.append(f"| {m['model']} | {m['parameters'] / 1e6:.2f} M | {m['train_seconds']} s | {z['accuracy']:.3f} | "
                      f"{z['macro_f1']:.3f} | {placements} |")
     lines += ["", "Labels are scored with the prompt-template ensemble "
-              f"{config.get('prompt_templates')}{_expansion_note(report.get('label_expansion', 0))}.", "",
+              f"{list(config.prompt_templates)}{_expansion_note(report.get('label_expansion', 0))}.", "",
               "## Retrieval (held-out subjects)", "",
               "| model | direction | N | R@1 | R@10 | R@50 | MRR |", "|---|---|---|---|---|---|---|"]
     for m in report["models"]:
@@ -239,7 +233,7 @@ def evaluate_recordings(run_dir: Path, data_path: Path, out_dir: Path | None = N
     run = load_run(run_dir)
     recordings = load_labelled(data_path, placement)
     labels = labels or recordings.labels
-    text_encoder = load_text_encoder(_encoder_spec(run.config))
+    text_encoder = load_text_encoder(run.config.text_encoder_spec)
     label_expansion = label_expansion_for(run.config, label_expansion)
     bank = run_label_bank(text_encoder, labels, run.config, label_expansion)
     # A window longer than 5 s is the mean of its sliding 5 s windows' embeddings.
@@ -259,7 +253,7 @@ def evaluate_recordings(run_dir: Path, data_path: Path, out_dir: Path | None = N
         f"{result.n} windows at {recordings.rate_hz:g} Hz, units {recordings.acc_unit} / {recordings.gyro_unit}, "
         f"gravity {recordings.gravity}; {len(labels)} labels{_expansion_note(label_expansion)}.\n\n"
         + (_GRAVITY_REMOVED_NOTE if recordings.gravity == "removed"
-           and not run.config.get("input_contract", {}).get("gravity_removed_ok") else "") +
+           and not run.config.gravity_removed_ok else "") +
         f"- accuracy: **{result.accuracy:.3f}**\n- macro-F1: **{result.macro_f1:.3f}**\n\n"
         f"| label | F1 |\n|---|---|\n{rows}\n\n![confusion](confusion.png)\n")
     summary["report"] = str(out_dir / "report.md")

@@ -87,7 +87,7 @@ def measure(run_dir: Path, bundle: Path, args, torch) -> dict:
     from aura_edge.train.data import load_corpus
 
     run = load_run(run_dir)
-    test = load_corpus(run.config["train"]["data"])["test"]
+    test = load_corpus(run.config.data)["test"]
     test = test.subset(np.sort(np.random.default_rng(0).permutation(len(test))[:args.max_windows]))
     loaded = load_bundle(bundle)
     engines = {v: load_bundle(bundle, prefer=v).engine for v in ("fp32", "int8", "qdq")}

@@ -84,7 +84,7 @@ def lopo_rows(out: Path, placements: list[str], epochs: str, windows: int, basel
         runs = {"senvt-SS": load_run(run)}
         if (run / "baseline-rnn" / "config.json").is_file():
             runs["rnn-SS"] = load_run(run / "baseline-rnn")
-        spec = runs["senvt-SS"].config["train"]["data"]
+        spec = runs["senvt-SS"].config.data
         conditions = conditions_for(spec, (placement,), windows)
         row = evaluate_condition(conditions[-1], runs, text_encoder)
         # The same model on unseen people at the placements it did see: the placement gap alone.

@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import platform
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -46,18 +47,19 @@ class RunScorer:
         from aura_edge.models import embed_imu
 
         self.path, self.run = path, load_run(path)
-        data = self.run.config["train"]["data"]
+        data = self.run.config.data
         if data not in corpora:
             corpora[data] = load_corpus(data)
         corpus = corpora[data]
         # Runs trained before config.json recorded the captions get what training would have recorded.
-        self.run.config.setdefault("captions", anchor_captions(corpus["train"].caption))
-        self.labels = list(self.run.config["labels"])
-        self.templates = self.run.config.get("prompt_templates") or PROMPT_TEMPLATES
+        if not self.run.config.captions:
+            self.run.config = replace(self.run.config, captions=tuple(anchor_captions(corpus["train"].caption)))
+        self.labels = list(self.run.config.labels)
+        self.templates = self.run.config.prompt_templates or PROMPT_TEMPLATES
         val = corpus["val"]
         self.embeddings = embed_imu(self.run.imu_encoder, val.imu)
         self.truth = np.array([self.labels.index(label) for label in val.label.astype(str)])
-        anchors = self.run.config["captions"]
+        anchors = list(self.run.config.captions)
         emb = text_encoder.encode(anchors)
         self.anchors = emb / np.linalg.norm(emb, axis=1, keepdims=True)
         # own[c, k]: anchor k is one of label c's captions
@@ -119,7 +121,7 @@ def test_rows(scorer: RunScorer, weights: list[float], text_encoder) -> list[dic
     from aura_edge.generalisation import conditions_for, evaluate_condition, with_ratios
     from aura_edge.synth import build_corpus
 
-    conditions = [c for c in conditions_for(scorer.run.config["train"]["data"])
+    conditions = [c for c in conditions_for(scorer.run.config.data)
                   if c.name in ("in-distribution", "unseen subjects", "unseen phrasing")]
     built = {c.config: build_corpus(c.config) for c in conditions}
     out = {c.name: {"condition": c.name} for c in conditions}
@@ -204,7 +206,7 @@ def main(argv=None) -> int:
         test = test_rows(scorer, weights, text_encoder)
         for r in test:
             print(f"{scorer.path} {r}")
-        result["runs"].append({"run": str(scorer.path), "epochs": scorer.run.config["train"].get("epochs"),
+        result["runs"].append({"run": str(scorer.path), "epochs": scorer.run.config.train.get("epochs"),
                                "development": rows, "test": test})
     print(write_results(args.results_name, result, render_markdown(result)))
     return 0

@@ -51,15 +51,15 @@ def main() -> None:
     args = parser.parse_args()
 
     lopo, seen = load_run(args.lopo_run), load_run(args.seen_run)
-    text = load_text_encoder(lopo.config["train"].get("text_encoder", "minilm"))
-    base = synth_config(lopo.config["train"]["data"])
+    text = load_text_encoder(lopo.config.text_encoder_spec)
+    base = synth_config(lopo.config.data)
     test = replace(base, subjects=(base.subjects[0], 0, base.subjects[2]), windows_per_activity=args.windows,
                    random_sites=0.0, placements=(args.placement,))
     train_like = replace(base, subjects=(base.subjects[0], 0, 0), windows_per_activity=1,
                          episode_seed=base.episode_seed + 1, random_sites=0.0)
     windows = build_corpus(test)["test"]
     truth = windows.label.astype(str)
-    labels = list(dict.fromkeys([*lopo.config.get("labels", []), *windows.labels]))
+    labels = list(dict.fromkeys([*lopo.config.labels, *windows.labels]))
 
     banks = {id(run): run_label_bank(text, labels, run.config, None) for run in (lopo, seen)}
 

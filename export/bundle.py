@@ -27,6 +27,7 @@ from aura_edge.export.label_bank import file_entry, parse_labels, validate_label
 from aura_edge.runtime.bundle import (BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, LABELS_FILE, MANIFEST_FILE, MODEL_FILES,
                                       REQUIRED_CONTRACT, load_bundle, read_label_bank, sha256_file)
 from aura_edge.runtime.cpu import int8_session_options
+from aura_edge.train.run_config import RunConfig
 from aura_edge.runtime.engine import OnnxEngine
 
 log = logging.getLogger(__name__)
@@ -82,7 +83,7 @@ class ExportJob:
     def corpus(self) -> dict:
         from aura_edge.train.data import load_corpus
 
-        data = self.config.data or self.run.config["train"]["data"]
+        data = self.config.data or self.run.config.data
         self.say(f"loading windows from {data!r} for calibration and held-out checks")
         try:
             return load_corpus(data)
@@ -110,7 +111,7 @@ def export_bundle(config: ExportConfig, progress: Callable[[str], None] | None =
     say = progress or log.info
     run = load_run(Path(config.run))
     contract = _contract(run)
-    default_labels = run.config.get("labels") or []
+    default_labels = list(run.config.labels)
     labels = parse_labels(config.labels) if config.labels is not None else validate_labels(default_labels)
     target = Path(config.out) if config.out else Path(config.run).resolve() / "bundle"
     steps = ["labels", "fp32"] + (["int8", "qdq"] if config.int8 else []) + (["tensorrt"] if config.tensorrt else [])
@@ -130,7 +131,7 @@ def export_bundle(config: ExportConfig, progress: Callable[[str], None] | None =
 
 def _contract(run) -> dict:
     """The run's input contract, which must be what the streaming runtime feeds."""
-    contract = dict(run.config.get("input_contract") or {})
+    contract = dict(run.config.input_contract)
     for key, expected in REQUIRED_CONTRACT.items():
         if contract.get(key) != expected:
             raise RunError(f"{run.path} was trained with {key}={contract.get(key)!r}, but bundles must take "
@@ -142,19 +143,17 @@ def _contract(run) -> dict:
 
 def export_labels(job: ExportJob) -> None:
     from aura_edge.evaluate import PROMPT_TEMPLATES, label_expansion_for
-    from aura_edge.report import _encoder_spec
-
-    spec = _encoder_spec(job.run.config)
+    spec = job.run.config.text_encoder_spec
     job.say(f"label bank: {len(job.labels)} labels through {spec}")
-    templates = job.run.config.get("prompt_templates") or PROMPT_TEMPLATES
+    templates = job.run.config.prompt_templates or PROMPT_TEMPLATES
     expansion = label_expansion_for(job.run.config, job.config.label_expansion)
-    anchors = job.run.config.get("captions", [])
+    anchors = list(job.run.config.captions)
     if expansion:
         job.say(f"label expansion {expansion:g} toward {len(anchors)} training captions")
     job.label_entry = write_label_bank(job.dir / LABELS_FILE, job.labels, spec, templates, anchors, expansion)
-    if job.label_entry["text_encoder"] != job.run.config.get("text_encoder", job.label_entry["text_encoder"]):
+    if job.label_entry["text_encoder"] != job.run.config.text_encoder:
         raise RunError(f"{spec} resolves to {job.label_entry['text_encoder']}, but {job.run.path} was trained "
-                       f"against {job.run.config['text_encoder']}; install the run's text-encoder weights")
+                       f"against {job.run.config.text_encoder}; install the run's text-encoder weights")
     dim = read_label_bank(job.dir / LABELS_FILE)[1].shape[1]
     if dim != job.contract["embedding_dim"]:
         raise RunError(f"the text encoder makes {dim}-d label embeddings but the model {job.contract['embedding_dim']}"
@@ -192,7 +191,7 @@ def export_qdq(job: ExportJob) -> None:
                          "its activation ranges may be poor")
     info = quantize.quantize_qdq_int8(job.path("fp32"), job.path("qdq"), train.imu[index],
                                       job.config.calibration_method)
-    info["calibration"]["source"] = f"{job.config.data or job.run.config['train']['data']} (train split)"
+    info["calibration"]["source"] = f"{job.config.data or job.run.config.data} (train split)"
     job.models["qdq"] = {"file": job.path("qdq").name, **info}
     job.metrics["qdq_vs_fp32"] = _fidelity(job, "qdq")
 
@@ -214,11 +213,11 @@ def export_tensorrt(job: ExportJob) -> None:
     job.metrics["tensorrt"] = {"built": True, "cached": info["cached"]}
 
 
-def _attention_heads(config: dict) -> int:
+def _attention_heads(config: RunConfig) -> int:
     """Heads per attention block of the run's IMU encoder (0: no attention to fuse)."""
     from aura_edge.models.imu_transformer import SENVT_SIZES
 
-    encoder = config["imu_encoder"]
+    encoder = config.imu_encoder
     return SENVT_SIZES[encoder["size"]][1] if encoder.get("family") == "senvt" else 0
 
 
@@ -282,7 +281,7 @@ def _write_manifest(job: ExportJob, seconds: float) -> None:
     manifest = {
         "format": BUNDLE_FORMAT, "format_version": BUNDLE_FORMAT_VERSION, "aura_edge_version": __version__,
         "created_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "export_seconds": round(seconds, 1),
-        "run": {"path": str(job.run.path.resolve()), "name": run_name, "imu_encoder": job.run.config["imu_encoder"],
+        "run": {"path": str(job.run.path.resolve()), "name": run_name, "imu_encoder": job.run.config.imu_encoder,
                 "weights_sha256": sha256_file(job.run.path / "model.safetensors")},
         "input_contract": job.contract, "models": job.models, "labels": job.label_entry,
         "metrics": job.metrics, "notes": job.notes, "files": files,

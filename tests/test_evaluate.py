@@ -87,6 +87,13 @@ def test_expansion_leaves_captions_nearer_another_label_to_that_label():
     assert 0.1 < beside[0] @ anchors[1] - hoovering @ anchors[1] < 0.3
 
 
+def run_config(**fields):
+    from aura_edge.train.run_config import RunConfig
+
+    return RunConfig(imu_encoder={"family": "senvt", "size": "SS"}, text_encoder="test", input_contract={}, train={},
+                     **fields)
+
+
 def test_label_expansion_of_a_run_needs_its_recorded_captions():
     vectors = {"a person walks": [1, 0, 0], "someone sits down": [0, 1, 0], "walk": [1, 0, 0], "sit": [0, 1, 0],
                "strolling": [0.6, 0.2, 0.8]}
@@ -97,7 +104,7 @@ def test_label_expansion_of_a_run_needs_its_recorded_captions():
         def encode(self, texts):
             return unit([vectors[t] for t in texts])
 
-    config = {"prompt_templates": ["{}"], "captions": ["a person walks", "someone sits down"]}
+    config = run_config(prompt_templates=("{}",), captions=("a person walks", "someone sits down"))
     plain = run_label_bank(Encoder(), ["strolling", "sit"], config, expansion=0.0)
     expanded = run_label_bank(Encoder(), ["strolling", "sit"], config, expansion=2.0)
     assert np.allclose(plain[1], expanded[1], atol=1e-6)          # already where its caption is
@@ -106,17 +113,18 @@ def test_label_expansion_of_a_run_needs_its_recorded_captions():
     rivals = run_label_bank(Encoder(), ["strolling", "walk"], config, expansion=2.0)
     assert rivals[0] @ vectors["a person walks"] < plain[0] @ vectors["a person walks"] + 0.05
     with pytest.raises(ConfigError, match="does not record its training captions"):
-        run_label_bank(Encoder(), ["walk"], {"prompt_templates": ["{}"]}, expansion=2.0)
-    assert np.allclose(run_label_bank(Encoder(), ["sit"], {"prompt_templates": ["{}"]}), plain[1:])
+        run_label_bank(Encoder(), ["walk"], run_config(prompt_templates=("{}",)), expansion=2.0)
+    assert np.allclose(run_label_bank(Encoder(), ["sit"], run_config(prompt_templates=("{}",))), plain[1:])
 
 
 def test_runs_that_record_captions_expand_by_default_and_older_runs_do_not():
-    assert label_expansion_for({"captions": ["a person walks"]}) == DEFAULT_LABEL_EXPANSION > 0
-    assert label_expansion_for({"captions": ["a person walks"]}, 0.0) == 0.0
-    assert label_expansion_for({"captions": ["a person walks"]}, 3.0) == 3.0
-    assert label_expansion_for({}) == 0.0 and label_expansion_for({"captions": []}, 0.0) == 0.0
+    walks = run_config(captions=("a person walks",))
+    assert label_expansion_for(walks) == DEFAULT_LABEL_EXPANSION > 0
+    assert label_expansion_for(walks, 0.0) == 0.0
+    assert label_expansion_for(walks, 3.0) == 3.0
+    assert label_expansion_for(run_config()) == 0.0 and label_expansion_for(run_config(captions=()), 0.0) == 0.0
     with pytest.raises(ConfigError, match="retrain it, or pass --label-expansion 0"):
-        label_expansion_for({}, 0.5)
+        label_expansion_for(run_config(), 0.5)
 
 
 def test_a_run_records_its_most_frequent_distinct_captions_as_anchors(monkeypatch):

@@ -25,6 +25,7 @@ from aura_edge.export import bundle as bundle_mod
 from aura_edge.export.label_bank import MAX_LABEL_CHARS, MAX_LABELS, validate_labels
 from aura_edge.models.imu_transformer import SENVT_SIZES
 from aura_edge.runtime.bundle import CONTRACT_METADATA_KEY, load_bundle
+from aura_edge.train.checkpoint import read_config
 
 CALIBRATION_WINDOWS = 32  # the tiny corpus has 48 training windows; real exports use >= 200
 _BUILT: dict = {}
@@ -262,7 +263,7 @@ def test_label_expansion_is_exported_and_kept_when_labels_are_edited(exported, t
     from aura_edge.models.frozen import load_text_encoder
 
     run, plain = exported
-    config = json.loads((run / "config.json").read_text())
+    config = read_config(run)
     target = export_bundle(ExportConfig(run=str(run), out=str(tmp_path / "bundle"), label_expansion=2.0))
     expanded, text_encoder = load_bundle(target), load_text_encoder("minilm")
     assert np.allclose(expanded.label_bank, run_label_bank(text_encoder, expanded.labels, config, 2.0), atol=1e-6)
@@ -270,7 +271,7 @@ def test_label_expansion_is_exported_and_kept_when_labels_are_edited(exported, t
     assert not np.allclose(expanded.label_bank, as_typed, atol=1e-2)
     assert manifest(plain)["labels"]["label_expansion"] == DEFAULT_LABEL_EXPANSION   # what the default export did
     assert manifest(target)["labels"]["label_expansion"] == 2.0
-    assert manifest(target)["labels"]["anchors"] == len(config["captions"]) == 8
+    assert manifest(target)["labels"]["anchors"] == len(config.captions) == 8
     rebuild_labels(target, add=["jogging"])     # rebuilt with the new label competing for the captions
     edited = load_bundle(target)
     assert list(edited.labels) == [*expanded.labels, "jogging"]

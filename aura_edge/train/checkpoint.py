@@ -21,6 +21,7 @@ from torch import nn
 
 from aura_edge.errors import RunError, WeightsError
 from aura_edge.models import build_encoder
+from aura_edge.train.run_config import RunConfig
 
 CONFIG_FILE, WEIGHTS_FILE = "config.json", "model.safetensors"
 LAST_FILE, STATE_FILE = "last.safetensors", "trainer_state.json"
@@ -74,12 +75,12 @@ def restore_optimizer(optimizer: torch.optim.Optimizer, tensors: dict[str, torch
 @dataclass
 class LoadedRun:
     path: Path
-    config: dict
+    config: RunConfig
     imu_encoder: nn.Module
     mocap_encoder: nn.Module | None
 
 
-def read_config(run_dir: Path) -> dict:
+def read_config(run_dir: Path) -> RunConfig:
     run_dir = Path(run_dir)
     if not run_dir.is_dir():
         raise RunError(f"run directory {run_dir} does not exist; train one with `aura-edge train` "
@@ -89,12 +90,10 @@ def read_config(run_dir: Path) -> dict:
         raise RunError(f"{run_dir} has no {CONFIG_FILE}: it is empty or training never finished an epoch; "
                        "pass a complete run directory")
     try:
-        config = json.loads(path.read_text())
-    except json.JSONDecodeError as exc:
+        raw = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise RunError(f"{path} is corrupt ({exc}); pass another run or retrain") from exc
-    if not isinstance(config, dict) or "imu_encoder" not in config:
-        raise RunError(f"{path} is not an aura-edge run config (no 'imu_encoder'); pass another run")
-    return config
+    return RunConfig.from_dict(raw, str(path))
 
 
 def load_run(run_dir: Path | str, weights: str = WEIGHTS_FILE) -> LoadedRun:
@@ -109,9 +108,9 @@ def load_run(run_dir: Path | str, weights: str = WEIGHTS_FILE) -> LoadedRun:
         tensors = load_file(str(path))
     except (SafetensorError, OSError, ValueError) as exc:
         raise WeightsError(f"{path} is corrupt ({exc}); retrain or pass another run") from exc
-    modules = {"imu": build_encoder(config["imu_encoder"])}
-    if config.get("mocap_encoder"):
-        modules["mocap"] = build_encoder(config["mocap_encoder"])
+    modules = {"imu": build_encoder(config.imu_encoder)}
+    if config.mocap_encoder:
+        modules["mocap"] = build_encoder(config.mocap_encoder)
     load_module_tensors(modules, tensors, str(path))
     for module in modules.values():
         module.eval()
@@ -131,9 +130,8 @@ def save_untrained_run(path: Path, encoder: nn.Module, labels: list[str], data: 
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
     save_tensors_atomic(path / WEIGHTS_FILE, module_tensors({"imu": encoder}))
-    write_json_atomic(path / CONFIG_FILE, {
-        "imu_encoder": encoder.config.to_dict(), "mocap_encoder": None, "text_encoder": text_encoder,
-        "input_contract": input_contract(encoder.config.embed_dim), "labels": list(labels),
-        "prompt_templates": list(PROMPT_TEMPLATES), "captions": list(captions),
-        "train": {"data": data, "text_encoder": text_encoder}})
+    write_json_atomic(path / CONFIG_FILE, RunConfig(
+        imu_encoder=encoder.config.to_dict(), text_encoder=text_encoder,
+        input_contract=input_contract(encoder.config.embed_dim), train={"data": data, "text_encoder": text_encoder},
+        labels=tuple(labels), prompt_templates=tuple(PROMPT_TEMPLATES), captions=tuple(captions)).to_dict())
     return path

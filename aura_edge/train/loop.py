@@ -24,6 +24,7 @@ from aura_edge.train import distributed as dist_utils
 from aura_edge.train.augment import AugmentConfig
 from aura_edge.train.data import batches, embed_targets, load_corpus, synth_config, video_available
 from aura_edge.train.loss import ContrastiveLoss
+from aura_edge.train.run_config import RunConfig
 from aura_edge.train.run_dir import RunDir
 from aura_edge.train.stages import Stage, parse_epochs, parse_stage_list, plan_stages, resolve_epochs
 
@@ -190,19 +191,19 @@ def _run_config(config, encoders, text_encoder, corpus, plan, device) -> dict:
     from aura_edge.evaluate import PROMPT_TEMPLATES, anchor_captions
     from aura_edge.signals import input_contract
 
-    return {
-        "aura_edge_version": __version__,
-        "imu_encoder": encoders["imu"].config.to_dict(),
-        "mocap_encoder": encoders["mocap"].config.to_dict() if "mocap" in encoders else None,
-        "text_encoder": text_encoder.id,
-        "input_contract": input_contract(text_encoder.dim, _sees_gravity_removed(config)),
-        "labels": corpus["train"].labels,
-        "prompt_templates": list(PROMPT_TEMPLATES),
-        "captions": anchor_captions(corpus["train"].caption),   # anchors for label expansion at export / eval
-        "plan": [s.describe() for s in plan],
-        "train": config.__dict__,
-        "trained_on": str(device),  # what --device auto chose; "train" keeps the option as given
-    }
+    return RunConfig(
+        aura_edge_version=__version__,
+        imu_encoder=encoders["imu"].config.to_dict(),
+        mocap_encoder=encoders["mocap"].config.to_dict() if "mocap" in encoders else None,
+        text_encoder=text_encoder.id,
+        input_contract=input_contract(text_encoder.dim, _sees_gravity_removed(config)),
+        labels=tuple(corpus["train"].labels),
+        prompt_templates=tuple(PROMPT_TEMPLATES),
+        captions=tuple(anchor_captions(corpus["train"].caption)),   # anchors for label expansion at export / eval
+        plan=tuple(s.describe() for s in plan),
+        train=dict(config.__dict__),
+        trained_on=str(device),  # what --device auto chose; "train" keeps the option as given
+    ).to_dict()
 
 
 class Trainer:

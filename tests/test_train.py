@@ -108,7 +108,7 @@ def test_resume_continues_after_the_last_finished_epoch(tiny_corpus_dir, tmp_pat
     monkeypatch.setattr(loop.Trainer, "_end_epoch", original)
     run = tmp_path / "r"
     assert json.loads((run / "trainer_state.json").read_text())["epochs_done"] == 2
-    train(TrainConfig(**{**config.__dict__, "resume": str(run)}))
+    train(TrainConfig(**{**config.as_dict(), "resume": str(run)}))
     rows = [json.loads(x) for x in (run / "metrics.jsonl").read_text().splitlines()]
     assert [r["epoch"] for r in rows] == [1, 2, 3]
 

@@ -55,16 +55,41 @@ class TrainConfig:
     max_train_windows: int | None = None  # cap the corpus (tests, quick demos)
 
     def __post_init__(self) -> None:
+        """Parse every option once (a bad one fails here, before anything is built); the typed
+        values are the properties below, the strings stay as given for config.json and --resume."""
         if self.batch_size < 2:
             raise ConfigError(f"--batch-size {self.batch_size} is too small for a contrastive loss; use >= 2")
         if not 0 < self.lr < 1:
             raise ConfigError(f"--lr {self.lr} is out of range; use e.g. 1e-3")
-        parse_epochs(resolve_epochs(self.epochs, len(parse_stage_list(self.stages)), "cpu"),
-                     len(parse_stage_list(self.stages)))
-        orientation_share(self.orientation)
-        synth_config(self.data)   # a bad synth spec fails here, before anything is built
+        self._stage_list = parse_stage_list(self.stages)
+        parse_epochs(resolve_epochs(self.epochs, len(self._stage_list), "cpu"), len(self._stage_list))
+        self._turned_share = orientation_share(self.orientation)
+        self._synth = synth_config(self.data)
         if self.positives not in ("label", "caption"):
             raise ConfigError(f"--positives {self.positives!r} is not valid; use label or caption")
+
+    def as_dict(self) -> dict:
+        """The options as given (what config.json records under 'train')."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @property
+    def stage_list(self) -> list[int]:
+        """--stages as numbers, e.g. [1, 2]."""
+        return self._stage_list
+
+    @property
+    def synth(self):
+        """The SynthConfig of a synth:// corpus spec, None for other data."""
+        return self._synth
+
+    @property
+    def turned_share(self) -> float:
+        """--orientation as the share of training windows turned (0 to 1)."""
+        return self._turned_share
+
+    def epochs_per_stage(self, device_type: str) -> list[float]:
+        """--epochs resolved for the device ('auto') and expanded to one number per stage."""
+        return parse_epochs(resolve_epochs(self.epochs, len(self._stage_list), device_type), len(self._stage_list))
 
     @classmethod
     def from_dict(cls, data: dict) -> "TrainConfig":
@@ -115,9 +140,8 @@ def augment_config(data: str, orientation: str = TrainConfig.orientation) -> Aug
 
 def _sees_gravity_removed(config: TrainConfig) -> bool:
     """Whether training shows the model gravity-removed windows (augmentation or corpus devices)."""
-    synth = synth_config(config.data)
     return ((config.augment and augment_config(config.data).gravity_removal_prob > 0)
-            or bool(synth and synth.gravity_removed > 0))
+            or bool(config.synth and config.synth.gravity_removed > 0))
 
 
 def resolve_device(name: str) -> torch.device:
@@ -140,13 +164,12 @@ def train(config: TrainConfig) -> Path:
     try:
         device = resolve_device(config.device) if world.size == 1 else world.device
         # Resolved once here, so the run's config.json (and --resume, and the baseline) hold the numbers.
-        config = replace(config, epochs=resolve_epochs(config.epochs, len(parse_stage_list(config.stages)),
-                                                       device.type))
+        config = replace(config, epochs=resolve_epochs(config.epochs, len(config.stage_list), device.type))
         run = _train_one(config, world, device).run
         if config.baseline and config.encoder != "rnn":
             existing = run.path / "baseline-rnn"
             resume = str(existing) if (existing / ckpt.CONFIG_FILE).is_file() else None
-            baseline = TrainConfig(**{**config.__dict__, "encoder": "rnn", "baseline": False, "resume": resume,
+            baseline = TrainConfig(**{**config.as_dict(), "encoder": "rnn", "baseline": False, "resume": resume,
                                       "out": str(run.path), "name": "baseline-rnn"})
             _train_one(baseline, world, device, link_latest=False)
         return run.path
@@ -163,7 +186,7 @@ def _train_one(config: TrainConfig, world: dist_utils.World, device: torch.devic
         corpus["train"] = corpus["train"].subset(np.sort(keep))
     text_encoder = load_text_encoder(config.text_encoder)
     use_video = video_available(corpus["train"], text_encoder)
-    plan = plan_stages(parse_stage_list(config.stages), parse_epochs(config.epochs, len(parse_stage_list(config.stages))),
+    plan = plan_stages(config.stage_list, config.epochs_per_stage(device.type),
                        corpus["train"].mocap is not None, use_video)
     encoders = {"imu": build_encoder(imu_encoder_config(config.encoder, config.size, text_encoder.dim))}
     if any("mocap" in s.trainable for s in plan):
@@ -201,7 +224,7 @@ def _run_config(config, encoders, text_encoder, corpus, plan, device) -> dict:
         prompt_templates=tuple(PROMPT_TEMPLATES),
         captions=tuple(anchor_captions(corpus["train"].caption)),   # anchors for label expansion at export / eval
         plan=tuple(s.describe() for s in plan),
-        train=dict(config.__dict__),
+        train=config.as_dict(),
         trained_on=str(device),  # what --device auto chose; "train" keeps the option as given
     ).to_dict()
 

@@ -13,6 +13,7 @@ import click
 from aura_edge import __version__
 from aura_edge.errors import AuraEdgeError, ConfigError
 from aura_edge.summaries import print_bundle_summary, print_report_summary
+from aura_edge.train.config import TrainConfig  # torch-free: the defaults of `train`
 
 
 def _friendly_errors(func):
@@ -47,37 +48,38 @@ def main(verbose: bool) -> None:
 
 
 @main.command()
-@click.option("--data", default="synth", show_default=True,
+@click.option("--data", default=TrainConfig.data, show_default=True,
               help="'synth' (built-in corpus; options as in 'synth?exclude=thigh&rates=26-1000', keys: "
                    "placements, exclude, activities, rates, gravity_removed, windows, subjects, seed, "
                    "episode_seed, random_sites), an Ego-Exo4D root, "
                    "or a directory holding train.npz, val.npz, test.npz windows.")
-@click.option("--text-encoder", default="minilm", show_default=True,
+@click.option("--text-encoder", default=TrainConfig.text_encoder, show_default=True,
               help="Frozen target space: 'minilm' (offline) or 'open_clip:ARCH:WEIGHTS' (local file or cache).")
-@click.option("--encoder", type=click.Choice(["senvt", "rnn"]), default="senvt", show_default=True,
+@click.option("--encoder", type=click.Choice(["senvt", "rnn"]), default=TrainConfig.encoder, show_default=True,
               help="IMU encoder: the SENvT Transformer or the IMU2CLIP RNN baseline.")
-@click.option("--size", type=click.Choice(["SS", "S", "B", "L"]), default="SS", show_default=True,
+@click.option("--size", type=click.Choice(["SS", "S", "B", "L"]), default=TrainConfig.size, show_default=True,
               help="Model size preset.")
-@click.option("--stages", default="1,2", show_default=True,
+@click.option("--stages", default=TrainConfig.stages, show_default=True,
               help="Progressive plan: 1 = IMU vs text [+video]; 2 = IMU + mocap jointly. '1' skips mocap.")
-@click.option("--epochs", default="auto", show_default=True,
+@click.option("--epochs", default=TrainConfig.epochs, show_default=True,
               help="Epochs per stage ('N' or 'N1,N2'; fractions ok). auto: 6,1 on a CPU (about 10 min on "
                    "2 cores), 40,1 on a GPU (about 3 min; twice the macro-F1).")
-@click.option("--batch-size", default=64, show_default=True, type=int, help="Windows per step (per process).")
-@click.option("--lr", default=1e-3, show_default=True, type=float, help="Peak AdamW learning rate.")
-@click.option("--device", default="auto", show_default=True, help="cpu, cuda, cuda:N or auto.")
-@click.option("--seed", default=0, show_default=True, type=int)
-@click.option("--out", default="runs", show_default=True, type=click.Path(file_okay=False),
+@click.option("--batch-size", default=TrainConfig.batch_size, show_default=True, type=int,
+              help="Windows per step (per process).")
+@click.option("--lr", default=TrainConfig.lr, show_default=True, type=float, help="Peak AdamW learning rate.")
+@click.option("--device", default=TrainConfig.device, show_default=True, help="cpu, cuda, cuda:N or auto.")
+@click.option("--seed", default=TrainConfig.seed, show_default=True, type=int)
+@click.option("--out", default=TrainConfig.out, show_default=True, type=click.Path(file_okay=False),
               help="Parent directory of runs; <out>/latest points at the newest.")
 @click.option("--name", default=None, help="Run name (default: <encoder>-<size>-<timestamp>).")
 @click.option("--resume", default=None, type=click.Path(file_okay=False),
               help="Continue an interrupted run directory from its last finished epoch.")
-@click.option("--baseline/--no-baseline", default=True, show_default=True,
+@click.option("--baseline/--no-baseline", default=TrainConfig.baseline, show_default=True,
               help="Also train the RNN baseline the same way and report it beside the model.")
-@click.option("--augment/--no-augment", default=True, show_default=True,
+@click.option("--augment/--no-augment", default=TrainConfig.augment, show_default=True,
               help="Random sensor rotation, tempo and amplitude scaling, slower-device resampling, gravity "
                    "removal and noise during training.")
-@click.option("--orientation", default="0.25", show_default=True, metavar="as-worn|mixed|any|SHARE",
+@click.option("--orientation", default=TrainConfig.orientation, show_default=True, metavar="as-worn|mixed|any|SHARE",
               help="The share of training windows turned to a random orientation, so that a device worn or "
                    "built another way round is still understood. as-worn (0): only small tilts of the usual "
                    "mountings (a watch's x axis toward the hand); best on devices worn as usual, but a turned "
@@ -85,7 +87,7 @@ def main(verbose: bool) -> None:
                    "0.88-0.89 of in-distribution macro-F1 and the 10 Hz watch 0.77-0.82 (two seeds). mixed (0.5) and "
                    "any (1): fully indifferent to turns, at a price on devices worn as usual (the 10 Hz watch "
                    "0.79 and 0.70).")
-@click.option("--positives", type=click.Choice(["label", "caption"]), default="label", show_default=True,
+@click.option("--positives", type=click.Choice(["label", "caption"]), default=TrainConfig.positives, show_default=True,
               help="Windows that are positives for each other in the loss: same activity label, or "
                    "identical caption text only.")
 @_friendly_errors
@@ -98,7 +100,6 @@ def train(**options) -> None:
     """
     from aura_edge.pipeline import is_main_process, train_and_report
     from aura_edge.train.checkpoint import read_config
-    from aura_edge.train.loop import TrainConfig
 
     if options["resume"]:
         saved = read_config(Path(options["resume"])).train

@@ -17,7 +17,7 @@ DEMO_DATA = ("synth?placements=left_wrist,right_wrist&windows=10&activities=stan
 def run_demo(out: Path, epochs: str) -> Path:
     from aura_edge.export import ExportConfig, export_bundle
     from aura_edge.pipeline import train_and_report
-    from aura_edge.train.loop import TrainConfig
+    from aura_edge.train.config import TrainConfig
 
     start = time.monotonic()
     click.secho("1/4 training SENvT-SS on watch-worn synthetic data, 12 activities: a short stage-1 run "

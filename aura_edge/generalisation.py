@@ -43,7 +43,7 @@ class Condition:
 def conditions_for(train_data: str, placements: tuple[str, ...] = (), windows: int = 3) -> list[Condition]:
     """The standard conditions for a run trained on the synthetic spec ``train_data``; add a
     single-placement test for each of ``placements``."""
-    from aura_edge.train.data import synth_config
+    from aura_edge.train.config import synth_config
 
     base = synth_config(train_data)
     if base is None:

@@ -10,7 +10,8 @@ import os
 from pathlib import Path
 
 from aura_edge.report import write_run_report
-from aura_edge.train.loop import TrainConfig, train
+from aura_edge.train.config import TrainConfig
+from aura_edge.train.loop import train
 
 
 def is_main_process() -> bool:

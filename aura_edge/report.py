@@ -100,7 +100,7 @@ def write_generalisation_report(run_dir: Path, windows: int = 3, progress=print,
     without get their own (leave-one-placement-out) condition."""
     from aura_edge.generalisation import conditions_for, evaluate_condition, with_ratios
     from aura_edge.synth import PLACEMENTS, build_corpus
-    from aura_edge.train.data import synth_config
+    from aura_edge.train.config import synth_config
 
     run_dir = Path(run_dir)
     runs = {"main": load_run(run_dir)}

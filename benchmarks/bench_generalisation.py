@@ -147,7 +147,7 @@ def plot(rows: list[dict], path: Path, reference: dict) -> None:
 def main() -> None:
     from aura_edge.generalisation import with_ratios
     from aura_edge.synth import PLACEMENTS
-    from aura_edge.train.loop import ORIENTATIONS, TrainConfig, orientation_share
+    from aura_edge.train.config import ORIENTATIONS, TrainConfig, orientation_share
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default="runs/generalisation")

@@ -39,7 +39,7 @@ def main() -> None:
     from aura_edge.models.frozen import load_text_encoder
     from aura_edge.synth import build_corpus
     from aura_edge.train.checkpoint import load_run
-    from aura_edge.train.data import synth_config
+    from aura_edge.train.config import synth_config
     from aura_edge.models import embed_imu
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])

@@ -6,7 +6,8 @@ from pathlib import Path
 from safetensors.torch import save_file
 
 from aura_edge.train import distributed
-from aura_edge.train.loop import TrainConfig, _train_one
+from aura_edge.train.config import TrainConfig
+from aura_edge.train.loop import _train_one
 
 corpus, out = sys.argv[1], Path(sys.argv[2])
 world = distributed.init()

@@ -9,7 +9,7 @@ import torch
 from aura_edge.errors import ConfigError
 from aura_edge.train.augment import (AugmentConfig, augment_imu, change_tempo, random_rotations, remove_gravity,
                                      through_slower_device, uniform_rotations)
-from aura_edge.train.data import synth_config
+from aura_edge.train.config import synth_config
 from aura_edge.train.loop import augment_config
 
 T = torch.arange(1000) / 200.0

@@ -25,7 +25,7 @@ def test_train_defaults_are_the_train_configs():
     from dataclasses import fields
 
     from aura_edge.cli import train
-    from aura_edge.train.loop import TrainConfig
+    from aura_edge.train.config import TrainConfig
 
     config, names = TrainConfig(), {f.name for f in fields(TrainConfig)}
     options = [p for p in train.params if p.name in names]

@@ -61,7 +61,8 @@ def test_short_windows_nan_and_bad_units_are_clear_errors(tmp_path):
 
 
 def test_eval_cli_scores_recordings_with_a_trained_run(tiny_corpus_dir, tmp_path):
-    from aura_edge.train.loop import TrainConfig, train
+    from aura_edge.train.config import TrainConfig
+    from aura_edge.train.loop import train
 
     run = train(TrainConfig(data=str(tiny_corpus_dir), out=str(tmp_path / "runs"), epochs="1", stages="1",
                             batch_size=8, baseline=False, progress=False))

@@ -11,7 +11,8 @@ from aura_edge.errors import ConfigError, RunError, WeightsError
 from aura_edge.train import checkpoint as ckpt
 from aura_edge.models import embed_imu
 from aura_edge.pipeline import train_and_report
-from aura_edge.train.loop import TrainConfig, orientation_share, train
+from aura_edge.train.config import TrainConfig, orientation_share
+from aura_edge.train.loop import train
 
 
 def tiny_config(corpus, out, **overrides):

@@ -16,58 +16,11 @@ import torch
 
 from aura_edge.data.windows import WindowSet
 from aura_edge.errors import ConfigError, DataError
+from aura_edge.train.config import synth_config
 from aura_edge.models.frozen import EmbeddingCache, OpenCLIPEncoder
 
 log = logging.getLogger(__name__)
 SPLITS = ("train", "val", "test")
-
-
-SYNTH_KEYS = ("seed", "placements", "exclude", "activities", "rates", "gravity_removed", "windows", "subjects",
-              "episode_seed", "random_sites")
-
-
-def synth_config(data: str):
-    """'synth' or 'synth?key=value&...' -> SynthConfig, or None when ``data`` is not synthetic.
-
-    Keys: placements=head,chest (only these) or exclude=thigh (all but these); activities=walking,
-    lying down (only these); rates=26-1000 (device output rates, Hz); gravity_removed=0.25 (share
-    of linear-acceleration devices); windows=5 (per subject and activity); subjects=24,6,6; seed=0;
-    episode_seed=0; random_sites=0.4 (share of training windows worn at random points of the
-    placements' body segments). The spec is stored with a run, so its report and export rebuild exactly the
-    corpus it was trained on.
-    """
-    name, _, query = data.partition("?")
-    if name != "synth":
-        return None
-    from aura_edge.synth import PLACEMENTS, SynthConfig
-    from aura_edge.synth.subjects import resolve_placement
-
-    fields: dict = {}
-    for item in filter(None, query.split("&")):
-        key, _, value = item.partition("=")
-        try:
-            if key == "placements":
-                fields["placements"] = tuple(resolve_placement(v) for v in value.split(","))
-            elif key == "exclude":
-                drop = {resolve_placement(v) for v in value.split(",")}
-                fields["placements"] = tuple(p for p in PLACEMENTS if p not in drop)
-            elif key == "activities":
-                fields["activities"] = tuple(v.strip() for v in value.split(","))
-            elif key == "rates":
-                lo, _, hi = value.partition("-")
-                fields["rates_hz"] = (float(lo), float(hi or lo))
-            elif key in ("gravity_removed", "random_sites"):
-                fields[key] = float(value)
-            elif key in ("windows", "seed", "episode_seed"):
-                fields["windows_per_activity" if key == "windows" else key] = int(value)
-            elif key == "subjects":
-                fields["subjects"] = tuple(int(v) for v in value.split(","))
-            else:
-                raise ConfigError(f"unknown key {key!r} in --data {data!r}; use {', '.join(SYNTH_KEYS)}")
-        except ValueError as exc:
-            raise ConfigError(f"--data {data!r}: bad value for {key!r} ({exc}); e.g. "
-                              "synth?exclude=thigh&rates=26-1000") from exc
-    return SynthConfig(**fields)
 
 
 @functools.lru_cache(maxsize=2)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from dataclasses import dataclass, fields, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -22,110 +22,14 @@ from aura_edge.models.frozen import EmbeddingCache, load_text_encoder
 from aura_edge.train import checkpoint as ckpt
 from aura_edge.train import distributed as dist_utils
 from aura_edge.train.augment import AugmentConfig
-from aura_edge.train.data import batches, embed_targets, load_corpus, synth_config, video_available
+from aura_edge.train.config import TrainConfig, orientation_share, synth_config
+from aura_edge.train.data import batches, embed_targets, load_corpus, video_available
 from aura_edge.train.loss import ContrastiveLoss
 from aura_edge.train.run_config import RunConfig
 from aura_edge.train.run_dir import RunDir
-from aura_edge.train.stages import Stage, parse_epochs, parse_stage_list, plan_stages, resolve_epochs
+from aura_edge.train.stages import Stage, plan_stages, resolve_epochs
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class TrainConfig:
-    data: str = "synth"
-    text_encoder: str = "minilm"
-    encoder: str = "senvt"
-    size: str = "SS"
-    stages: str = "1,2"
-    epochs: str = "auto"  # '6,1' on a CPU, '40,1' on a GPU (stages.resolve_epochs)
-    batch_size: int = 64
-    lr: float = 1e-3
-    weight_decay: float = 0.05
-    device: str = "auto"
-    seed: int = 0
-    out: str = "runs"
-    name: str | None = None
-    resume: str | None = None
-    baseline: bool = True     # also train the IMU2CLIP RNN the same way, for the report
-    augment: bool = True
-    orientation: str = "0.25"  # a name of ORIENTATIONS, or the share of training windows turned
-    positives: str = "label"  # which windows share positives: same activity label, or same caption
-    progress: bool = True
-    max_train_windows: int | None = None  # cap the corpus (tests, quick demos)
-
-    def __post_init__(self) -> None:
-        """Parse every option once (a bad one fails here, before anything is built); the typed
-        values are the properties below, the strings stay as given for config.json and --resume."""
-        if self.batch_size < 2:
-            raise ConfigError(f"--batch-size {self.batch_size} is too small for a contrastive loss; use >= 2")
-        if not 0 < self.lr < 1:
-            raise ConfigError(f"--lr {self.lr} is out of range; use e.g. 1e-3")
-        self._stage_list = parse_stage_list(self.stages)
-        parse_epochs(resolve_epochs(self.epochs, len(self._stage_list), "cpu"), len(self._stage_list))
-        self._turned_share = orientation_share(self.orientation)
-        self._synth = synth_config(self.data)
-        if self.positives not in ("label", "caption"):
-            raise ConfigError(f"--positives {self.positives!r} is not valid; use label or caption")
-
-    def as_dict(self) -> dict:
-        """The options as given (what config.json records under 'train')."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-    @property
-    def stage_list(self) -> list[int]:
-        """--stages as numbers, e.g. [1, 2]."""
-        return self._stage_list
-
-    @property
-    def synth(self):
-        """The SynthConfig of a synth:// corpus spec, None for other data."""
-        return self._synth
-
-    @property
-    def turned_share(self) -> float:
-        """--orientation as the share of training windows turned (0 to 1)."""
-        return self._turned_share
-
-    def epochs_per_stage(self, device_type: str) -> list[float]:
-        """--epochs resolved for the device ('auto') and expanded to one number per stage."""
-        return parse_epochs(resolve_epochs(self.epochs, len(self._stage_list), device_type), len(self._stage_list))
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "TrainConfig":
-        names = {f.name for f in fields(cls)}
-        data = {"orientation": "as-worn", **data}   # runs saved before --orientation existed trained as worn
-        return cls(**{k: v for k, v in data.items() if k in names})
-
-
-# --orientation: 'as-worn' keeps the mounting conventions of the corpus's devices (a watch's x axis
-# toward the hand); 'any' makes the model indifferent to them; a share in between turns that share of
-# the training windows. At 40 stage-1 epochs of the leave-rate-out run on the CPU, labels expanded
-# (benchmarks/results/generalisation-40-epochs-{cpu-as-worn,quarter-orientation[-seed1],mixed-orientation}.md):
-#   share                      0 (as-worn)   0.25 (default, 2 seeds)   0.5 (mixed)
-#   in-distribution macro-F1   0.666         0.656 / 0.645             0.635
-#   turned devices, ratio      0.62          0.89 / 0.88               1.00
-#   10 Hz watch, ratio         1.00          0.82 / 0.77               0.79
-# The default has the highest worst-condition ratio (unseen placements apart): as worn loses a third
-# on turned devices. 'any' (H100) costs more still: in-distribution 0.581, watch 0.70. Short runs
-# learn the turns slowly (the demo trains as worn).
-# Each name is a share of training windows turned to a random orientation:
-ORIENTATIONS = {"as-worn": 0.0, "mixed": 0.5, "any": 1.0}
-
-
-def orientation_share(orientation: str) -> float:
-    """The share of training windows turned to a random orientation: a name of ``ORIENTATIONS``, or
-    the share itself as a number from 0 to 1 (given as text, as on the command line)."""
-    if orientation in ORIENTATIONS:
-        return ORIENTATIONS[orientation]
-    try:
-        share = float(orientation)
-    except (TypeError, ValueError):
-        share = math.nan
-    if not 0.0 <= share <= 1.0:   # also refuses nan
-        raise ConfigError(f"--orientation {orientation!r} is not valid; use one of {', '.join(ORIENTATIONS)}, "
-                          f"or the share of training windows to turn, from 0 to 1 (e.g. 0.25)")
-    return share
 
 
 def augment_config(data: str, orientation: str = TrainConfig.orientation) -> AugmentConfig:

@@ -21,6 +21,7 @@ MODEL_RATE_HZ = 200.0
 WINDOW_S = 5.0
 WINDOW_SAMPLES = int(MODEL_RATE_HZ * WINDOW_S)  # 1000
 CHANNELS = ("ax", "ay", "az", "gx", "gy", "gz")
+N_CHANNELS = len(CHANNELS)
 MIN_RATE_HZ, MAX_RATE_HZ = 10.0, 1000.0
 
 ACC_UNITS = {"m/s2": 1.0, "g": GRAVITY_MS2}

@@ -64,7 +64,7 @@ class BleSource(Source):
         self._link = ByteLink(decoder, rate_hz, acc_unit, gyro_unit, axes, detect_s)
         self.rate_hz = rate_hz
         self.connect_timeout_s = connect_timeout_s
-        self.connected = threading.Event()
+        self._link_up = threading.Event()  # set by the BLE thread while a link is up
         self._queue: queue.Queue = queue.Queue(maxsize=queue_size)
         self._backoff = Backoff(backoff_initial_s, backoff_max_s)
         self._stop = threading.Event()
@@ -81,6 +81,11 @@ class BleSource(Source):
             self._queue.put_nowait((time.monotonic(), bytes(data)))
         except queue.Full:
             self._stats.overflow += 1
+
+    @property
+    def connected(self) -> bool:
+        """A BLE link is up now (every source answers ``connected`` with a bool)."""
+        return self._link_up.is_set()
 
     def _thread_main(self) -> None:
         asyncio.run(self._link_loop())
@@ -100,9 +105,9 @@ class BleSource(Source):
             if not first:
                 self._queue.put(_RESYNC)
             first = False
-            self.connected.set()
+            self._link_up.set()
             await self._wait_any(lost)
-            self.connected.clear()
+            self._link_up.clear()
             if lost.is_set():
                 log.warning("BLE device %s disconnected; reconnecting", self.address)
                 self._stats.disconnects += 1

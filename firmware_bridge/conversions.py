@@ -7,10 +7,9 @@ import re
 import numpy as np
 
 from aura_edge.errors import ConfigError
-from aura_edge.signals import ACC_UNITS, GYRO_UNITS, to_canonical_units
+from aura_edge.signals import ACC_UNITS, CHANNELS, GYRO_UNITS, to_canonical_units
 
 _TRIAD = ("x", "y", "z")
-_CHANNELS = ("ax", "ay", "az", "gx", "gy", "gz")
 _TOKEN = re.compile(r"^([+-]?)([a-z]+)$")
 
 
@@ -30,7 +29,7 @@ class AxisMap:
             index = [i for i, _ in parsed] + [i + 3 for i, _ in parsed]
             sign = [s for _, s in parsed] * 2
         elif len(tokens) == 6:
-            parsed = [self._parse(t, _CHANNELS, spec) for t in tokens]
+            parsed = [self._parse(t, CHANNELS, spec) for t in tokens]
             index, sign = [i for i, _ in parsed], [s for _, s in parsed]
         else:
             raise ConfigError(f"axis map {spec!r} needs 3 entries like 'x,-z,y' or 6 like 'ax,ay,az,gx,gy,gz'")

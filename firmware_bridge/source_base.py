@@ -80,11 +80,15 @@ class Source(abc.ABC):
         return f"{type(self).__name__}({self.spec!r})"
 
 
+def keyword_options(factory) -> dict[str, inspect.Parameter]:
+    """The options a source class takes (its keyword-only parameters): the one place that reads them."""
+    return {name: p for name, p in inspect.signature(factory).parameters.items() if p.kind == p.KEYWORD_ONLY}
+
+
 def coerce_options(factory, options: dict, skip: tuple[str, ...] = ()) -> dict:
     """Check option names against ``factory``'s keyword parameters and convert string values
     (from a URL query) to the parameter's type. Unknown names -> ConfigError listing valid ones."""
-    params = {name: p for name, p in inspect.signature(factory).parameters.items()
-              if p.kind == p.KEYWORD_ONLY and name not in skip}
+    params = {name: p for name, p in keyword_options(factory).items() if name not in skip}
     out = {}
     for name, value in options.items():
         if name not in params:

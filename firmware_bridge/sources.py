@@ -29,9 +29,20 @@ __all__ = ["BleSource", "ReplaySource", "SerialSource", "SimSource", "Source", "
 _PYSERIAL_URLS = ("loop://", "socket://", "rfc2217://", "spy://", "hwgrep://", "alt://")
 
 
+# The one table from a spec's scheme to the class that opens it (stream and record use it too).
+SOURCE_CLASSES: dict[str, type[Source]] = {"sim": SimSource, "replay": ReplaySource, "ble": BleSource,
+                                           "serial": SerialSource}
+
+
+def source_class(spec: str) -> tuple[type[Source], str, dict[str, str]]:
+    """(class, scheme, query options) for a spec."""
+    scheme, _, query = split_spec(spec)
+    return SOURCE_CLASSES[scheme], scheme, query
+
+
 def split_spec(spec: str) -> tuple[str, str, dict[str, str]]:
     """``"sim://a,b?speed=0"`` -> ``("sim", "a,b", {"speed": "0"})``; a bare path is ``serial``."""
-    for scheme in ("sim", "replay", "ble", "serial"):
+    for scheme in SOURCE_CLASSES:
         prefix = scheme + "://"
         if spec.startswith(prefix):
             target, _, query = spec[len(prefix):].partition("?")
@@ -45,5 +56,5 @@ def open_source(spec: str, **options) -> Source:
     merged = {**query, **options}
     if scheme == "serial" and spec.startswith(_PYSERIAL_URLS):
         target = spec  # pyserial parses its own URL options
-    factory = {"sim": SimSource, "replay": ReplaySource, "ble": BleSource, "serial": SerialSource}[scheme]
+    factory = SOURCE_CLASSES[scheme]
     return factory(target, **coerce_options(factory, merged))

@@ -6,7 +6,8 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-CHANNELS = 6
+from aura_edge.signals import N_CHANNELS
+
 
 
 @dataclass(frozen=True)
@@ -71,4 +72,4 @@ class LinkStats:
 
 
 def empty_samples() -> np.ndarray:
-    return np.zeros((0, CHANNELS), dtype=np.float32)
+    return np.zeros((0, N_CHANNELS), dtype=np.float32)

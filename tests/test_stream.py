@@ -310,10 +310,8 @@ def test_flags_go_to_the_sources_that_take_them():
 
 
 def test_link_watch_reports_a_ble_drop_its_reconnect_and_a_device_reset():
-    connected = threading.Event()  # BleSource.connected is an Event; SerialSource's a bool property
-    connected.set()
-    channel = SimpleNamespace(name="ble://AA", source=SimpleNamespace(connected=connected), finished=False,
-                              link={"disconnects": 0, "resets": 0})
+    source = SimpleNamespace(connected=True)  # every source's `connected` is a bool
+    channel = SimpleNamespace(name="ble://AA", source=source, finished=False, link={"disconnects": 0, "resets": 0})
     watch = LinkWatch()
 
     def step(**link):
@@ -321,10 +319,10 @@ def test_link_watch_reports_a_ble_drop_its_reconnect_and_a_device_reset():
         return [(e.kind, e.message) for e in watch.check([channel])]
 
     assert step() == []
-    connected.clear()
+    source.connected = False
     assert step(disconnects=1) == [("disconnected", "link lost; reconnecting with backoff")]
     assert step() == []
-    connected.set()
+    source.connected = True
     assert [kind for kind, _ in step()] == ["reconnected"]
     assert [kind for kind, _ in step(resets=1)] == ["reset"]
 

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from aura_edge.errors import DataError
-from aura_edge.signals import MODEL_RATE_HZ, WINDOW_S, resample_timestamped
+from aura_edge.signals import MODEL_RATE_HZ, N_CHANNELS, WINDOW_S, resample_timestamped
 
-CHANNELS = 6
 
 
 @dataclass(frozen=True)
@@ -56,7 +55,7 @@ class RingBuffer:
         self.max_gap_s = max_gap_s
         self.reset_tolerance_s = reset_tolerance_s
         self._t = np.empty(2 * capacity, dtype=np.float64)
-        self._x = np.empty((2 * capacity, CHANNELS), dtype=np.float32)
+        self._x = np.empty((2 * capacity, N_CHANNELS), dtype=np.float32)
         self._start = self._end = 0
         self.resets = 0  # device resets seen (history cleared)
         self.out_of_order = 0  # samples dropped because their time did not advance
@@ -98,7 +97,7 @@ class RingBuffer:
         """Append samples; time going backwards (beyond the tolerance) is a device reset."""
         t = np.asarray(t_s, dtype=np.float64).reshape(-1)
         x = np.asarray(samples, dtype=np.float32)
-        if x.shape != (len(t), CHANNELS):
+        if x.shape != (len(t), N_CHANNELS):
             raise DataError(f"expected samples shaped ({len(t)}, 6) to match {len(t)} timestamps, got {x.shape}")
         finite = np.isfinite(x).all(axis=1) & np.isfinite(t)
         if not finite.all():  # nothing non-finite may reach the model, whatever the source

@@ -10,7 +10,6 @@ imported on this path; a device that only streams never needs torch.
 
 from __future__ import annotations
 
-import inspect
 import logging
 import signal
 import sys
@@ -121,13 +120,6 @@ def find_bundle(path: str | Path | None = None, runs_dir: Path = DEFAULT_RUNS_DI
     return found[-1].parent
 
 
-def _factory(spec: str):
-    from aura_edge.firmware_bridge.sources import BleSource, ReplaySource, SerialSource, SimSource, split_spec
-
-    scheme, _, query = split_spec(spec)
-    return {"sim": SimSource, "replay": ReplaySource, "ble": BleSource, "serial": SerialSource}[scheme], scheme, query
-
-
 def flag_options(baud=None, format=None, rate_hz=None, units=None, axes=None, speed=None) -> dict:
     """Command-line flags -> source option names; flags not given are left out."""
     if rate_hz is not None and not MIN_RATE_HZ <= rate_hz <= MAX_RATE_HZ:  # also nan
@@ -147,12 +139,13 @@ def flag_options(baud=None, format=None, rate_hz=None, units=None, axes=None, sp
 def open_sources(specs: list[str], options: dict, stream_defaults: bool = True) -> list:
     """Open every source; each takes the flag options it understands (a flag no source takes is
     an error). Options in a spec's query string win over flags."""
-    from aura_edge.firmware_bridge.sources import open_source
+    from aura_edge.firmware_bridge.source_base import keyword_options
+    from aura_edge.firmware_bridge.sources import open_source, source_class
 
     plans, used = [], set()
     for spec in specs:
-        factory, scheme, query = _factory(spec)
-        accepted = inspect.signature(factory).parameters
+        factory, scheme, query = source_class(spec)
+        accepted = keyword_options(factory)
         mine = {k: v for k, v in options.items() if k in accepted and k not in query}
         if scheme == "sim" and stream_defaults:
             mine.update({k: v for k, v in SIM_STREAM_DEFAULTS.items() if k not in query and k not in mine})
@@ -208,8 +201,7 @@ class LinkWatch:
 
 
 def _connected(source) -> bool:
-    state = getattr(source, "connected", True)  # serial: a property; BLE: a threading.Event
-    return state.is_set() if isinstance(state, threading.Event) else bool(state)
+    return bool(getattr(source, "connected", True))  # sources without a link (sim, replay) are always connected
 
 
 def make_sink(config: StreamConfig):

@@ -26,6 +26,11 @@ import numpy as np
 
 from aura_edge.errors import ConfigError
 from aura_edge.evaluate import run_label_bank, zero_shot
+from aura_edge.models import embed_imu
+from aura_edge.synth import build_corpus
+from aura_edge.synth.activities import HELD_OUT_PHRASINGS
+from aura_edge.train.augment import rotate_sensor_frame, uniform_rotations
+from aura_edge.train.config import synth_config
 
 LOW_RATES_HZ = (10.0, 25.0)
 
@@ -43,8 +48,6 @@ class Condition:
 def conditions_for(train_data: str, placements: tuple[str, ...] = (), windows: int = 3) -> list[Condition]:
     """The standard conditions for a run trained on the synthetic spec ``train_data``; add a
     single-placement test for each of ``placements``."""
-    from aura_edge.train.config import synth_config
-
     base = synth_config(train_data)
     if base is None:
         raise ConfigError(f"generalisation conditions need a run trained on the synthetic corpus; this one used "
@@ -75,10 +78,6 @@ def evaluate_condition(condition: Condition, runs: dict, text_encoder, windows=N
                        label_expansion: float | None = None) -> dict:
     """Zero-shot scores of each named run ({name: LoadedRun}) on one condition's test windows, with labels
     expanded toward each run's training captions by ``label_expansion`` (0: as typed; None: the run's default)."""
-    from aura_edge.synth import build_corpus
-    from aura_edge.synth.activities import HELD_OUT_PHRASINGS
-    from aura_edge.models import embed_imu
-
     windows = windows if windows is not None else build_corpus(condition.config)[condition.split]
     if condition.turned:
         windows = turned(windows)
@@ -99,8 +98,6 @@ def turned(windows, seed: int = 0):
     """The windows as devices worn in uniformly random orientations would read them: accelerometer
     and gyroscope rotated together, one rotation per window."""
     import torch
-
-    from aura_edge.train.augment import rotate_sensor_frame, uniform_rotations
 
     imu = torch.from_numpy(np.ascontiguousarray(windows.imu))
     r = uniform_rotations(len(imu), torch.Generator().manual_seed(seed)).to(imu.dtype)

@@ -14,12 +14,17 @@ from pathlib import Path
 
 import numpy as np
 
+from aura_edge.data.labelled import load_labelled
 from aura_edge.data.windows import WindowSet
 from aura_edge.evaluate import (ZeroShotResult, label_expansion_for, retrieval, run_label_bank, save_confusion_png,
                                 zero_shot)
-from aura_edge.models import count_parameters
+from aura_edge.generalisation import conditions_for, evaluate_condition, markdown_table, with_ratios
+from aura_edge.models import count_parameters, embed_imu
 from aura_edge.models.frozen import EmbeddingCache, load_text_encoder
+from aura_edge.synth import PLACEMENTS, build_corpus
 from aura_edge.train.checkpoint import LoadedRun, load_run
+from aura_edge.train.config import synth_config
+from aura_edge.train.data import load_corpus
 from aura_edge.train.run_config import RunConfig
 
 BASELINE_DIR = "baseline-rnn"
@@ -42,8 +47,6 @@ class RunEvaluation:
 
 def evaluate_run(run: LoadedRun, windows: WindowSet, text_encoder=None, labels: list[str] | None = None,
                  retrieval_pool: int = 1000, label_expansion: float | None = None) -> RunEvaluation:
-    from aura_edge.models import embed_imu
-
     text_encoder = text_encoder or load_text_encoder(run.config.text_encoder_spec)
     # Candidates: every activity the run was trained on plus any new one in the data, so a test
     # split that happens to hold few activities is still scored against the full label set.
@@ -60,7 +63,8 @@ def evaluate_run(run: LoadedRun, windows: WindowSet, text_encoder=None, labels: 
     captions = windows.caption[pool].astype(str)
     text_emb = EmbeddingCache().encode(text_encoder, captions.tolist())
     ret = [r.summary() for r in retrieval(emb[pool], text_emb, captions)]
-    return RunEvaluation(run.config.model_name, run.config.imu_encoder["family"], count_parameters(run.imu_encoder), result, per_placement, ret)
+    return RunEvaluation(run.config.model_name, run.config.imu_encoder["family"], count_parameters(run.imu_encoder),
+                         result, per_placement, ret)
 
 
 def write_run_report(run_dir: Path, windows: WindowSet | None = None, label_expansion: float | None = None) -> dict:
@@ -68,8 +72,6 @@ def write_run_report(run_dir: Path, windows: WindowSet | None = None, label_expa
     run_dir = Path(run_dir)
     main = load_run(run_dir)
     if windows is None:
-        from aura_edge.train.data import load_corpus
-
         windows = load_corpus(main.config.data)["test"]
     text_encoder = load_text_encoder(main.config.text_encoder_spec)
     runs = [(run_dir, main)]
@@ -98,10 +100,6 @@ def write_generalisation_report(run_dir: Path, windows: int = 3, progress=print,
     """Score the run (and its baseline) under the held-out conditions of ``generalisation.py``;
     writes generalisation.json and adds the table to report.md. Placements the run was trained
     without get their own (leave-one-placement-out) condition."""
-    from aura_edge.generalisation import conditions_for, evaluate_condition, with_ratios
-    from aura_edge.synth import PLACEMENTS, build_corpus
-    from aura_edge.train.config import synth_config
-
     run_dir = Path(run_dir)
     runs = {"main": load_run(run_dir)}
     if (run_dir / BASELINE_DIR / "model.safetensors").is_file():
@@ -203,8 +201,6 @@ def render_markdown(report: dict, config: RunConfig, generalisation: dict | None
     for label in report["models"][0]["per_class_f1"]:
         lines.append(f"| {label} | " + " | ".join(f"{m['per_class_f1'][label]:.3f}" for m in report["models"]) + " |")
     if generalisation:
-        from aura_edge.generalisation import markdown_table
-
         lines += ["", "## Generalisation (held-out conditions, `aura-edge eval --conditions`)", "",
                   markdown_table(generalisation["rows"], generalisation["models"]), "",
                   "Every condition but in-distribution uses the held-out test people; the ratio is the first "
@@ -227,9 +223,6 @@ def evaluate_recordings(run_dir: Path, data_path: Path, out_dir: Path | None = N
                         labels: list[str] | None = None, placement: str = "hand",
                         label_expansion: float | None = None) -> dict:
     """Zero-shot accuracy and macro-F1 of a run on labelled recordings (any rate, units, gravity)."""
-    from aura_edge.data.labelled import load_labelled
-    from aura_edge.models import embed_imu
-
     run = load_run(run_dir)
     recordings = load_labelled(data_path, placement)
     labels = labels or recordings.labels

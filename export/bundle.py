@@ -21,14 +21,18 @@ import numpy as np
 
 from aura_edge import __version__
 from aura_edge.errors import ConfigError, DataError, RunError
-from aura_edge.export import onnx_export, quantize
+from aura_edge.evaluate import PROMPT_TEMPLATES, label_expansion_for, zero_shot
+from aura_edge.export import onnx_export, quantize, tensorrt_build
 from aura_edge.export.atomic import staged_directory
 from aura_edge.export.label_bank import file_entry, parse_labels, validate_labels, write_label_bank
+from aura_edge.models.imu_transformer import SENVT_SIZES
 from aura_edge.runtime.bundle import (BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, LABELS_FILE, MANIFEST_FILE, MODEL_FILES,
                                       REQUIRED_CONTRACT, load_bundle, read_label_bank, sha256_file)
 from aura_edge.runtime.cpu import int8_session_options
-from aura_edge.train.run_config import RunConfig
 from aura_edge.runtime.engine import OnnxEngine
+from aura_edge.train.checkpoint import load_run
+from aura_edge.train.data import load_corpus
+from aura_edge.train.run_config import RunConfig
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +85,6 @@ class ExportJob:
 
     @functools.cached_property
     def corpus(self) -> dict:
-        from aura_edge.train.data import load_corpus
-
         data = self.config.data or self.run.config.data
         self.say(f"loading windows from {data!r} for calibration and held-out checks")
         try:
@@ -106,8 +108,6 @@ class ExportJob:
 
 def export_bundle(config: ExportConfig, progress: Callable[[str], None] | None = None) -> Path:
     """Export the run in `config` as a bundle; returns the bundle directory."""
-    from aura_edge.train.checkpoint import load_run
-
     say = progress or log.info
     run = load_run(Path(config.run))
     contract = _contract(run)
@@ -142,7 +142,6 @@ def _contract(run) -> dict:
 # --- one function per artifact -------------------------------------------------------------------
 
 def export_labels(job: ExportJob) -> None:
-    from aura_edge.evaluate import PROMPT_TEMPLATES, label_expansion_for
     spec = job.run.config.text_encoder_spec
     job.say(f"label bank: {len(job.labels)} labels through {spec}")
     templates = job.run.config.prompt_templates or PROMPT_TEMPLATES
@@ -197,8 +196,6 @@ def export_qdq(job: ExportJob) -> None:
 
 
 def export_tensorrt(job: ExportJob) -> None:
-    from aura_edge.export import tensorrt_build
-
     reason = tensorrt_build.missing_requirement()
     if reason:
         job.notes.append(f"no TensorRT engine was built: {reason}")
@@ -215,8 +212,6 @@ def export_tensorrt(job: ExportJob) -> None:
 
 def _attention_heads(config: RunConfig) -> int:
     """Heads per attention block of the run's IMU encoder (0: no attention to fuse)."""
-    from aura_edge.models.imu_transformer import SENVT_SIZES
-
     encoder = config.imu_encoder
     return SENVT_SIZES[encoder["size"]][1] if encoder.get("family") == "senvt" else 0
 
@@ -232,8 +227,6 @@ def _fidelity(job: ExportJob, variant: str) -> dict:
     The INT8 model runs as the runtime runs it: on a kernel that cannot saturate on this CPU, which
     for the QDQ model also stands in for TensorRT (exact int32 accumulation).
     """
-    from aura_edge.evaluate import zero_shot
-
     windows = job.held_out
     ref = job.held_out_fp32
     session_config, int8_path = int8_session_options(job.models[variant]["weight_bits"])
@@ -241,8 +234,8 @@ def _fidelity(job: ExportJob, variant: str) -> dict:
     out = onnx_export.embed_onnx(engine, windows.imu)
     cos = onnx_export.cosine(out, ref)
     labels, bank = read_label_bank(job.dir / LABELS_FILE)[:2]
-    result = {"windows": len(windows), "int8_path": int8_path, "cosine_mean": float(cos.mean()), "cosine_min": float(cos.min()),
-              "max_abs_error": float(np.abs(out - ref).max()),
+    result = {"windows": len(windows), "int8_path": int8_path, "cosine_mean": float(cos.mean()),
+              "cosine_min": float(cos.min()), "max_abs_error": float(np.abs(out - ref).max()),
               "top1_agreement": float(np.mean((ref @ bank.T).argmax(1) == (out @ bank.T).argmax(1)))}
     if set(windows.label.tolist()) <= set(labels):
         result["zero_shot_accuracy"] = {name: zero_shot(e, windows.label, labels, bank).accuracy

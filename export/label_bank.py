@@ -17,6 +17,9 @@ from pathlib import Path
 import numpy as np
 
 from aura_edge.errors import BundleError, ConfigError
+from aura_edge.evaluate import build_label_bank
+from aura_edge.export.atomic import link_or_copy, staged_directory
+from aura_edge.models.frozen import load_text_encoder
 from aura_edge.runtime.bundle import (LABELS_FILE, MANIFEST_FILE, read_label_bank, read_manifest, sha256_file,
                                       verify_files)
 
@@ -74,9 +77,6 @@ def write_label_bank(path: Path, labels: list[str], text_encoder_spec: str, temp
                      expansion: float = 0.0) -> dict:
     """Embed the labels (expanded toward ``anchors`` when ``expansion`` > 0) and write labels.npz;
     returns the manifest entry."""
-    from aura_edge.evaluate import build_label_bank
-    from aura_edge.models.frozen import load_text_encoder
-
     labels = validate_labels(labels)
     templates, anchors = list(templates), list(anchors) if expansion else []
     encoder = load_text_encoder(text_encoder_spec)
@@ -122,8 +122,6 @@ def rebuild_labels(bundle_dir: Path | str, add=(), remove=(), progress=None) -> 
     The bundle is verified first (a tampered one is never re-signed), then copied beside itself
     with hard links, edited, and swapped in atomically like an export.
     """
-    from aura_edge.export.atomic import link_or_copy, staged_directory
-
     bundle_dir = Path(bundle_dir)
     manifest = read_manifest(bundle_dir)
     verify_files(bundle_dir, manifest)

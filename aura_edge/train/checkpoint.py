@@ -20,7 +20,9 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 
 from aura_edge.errors import RunError, WeightsError
+from aura_edge.evaluate import PROMPT_TEMPLATES
 from aura_edge.models import build_encoder
+from aura_edge.signals import input_contract
 from aura_edge.train.run_config import RunConfig
 
 CONFIG_FILE, WEIGHTS_FILE = "config.json", "model.safetensors"
@@ -124,9 +126,6 @@ def _unwrap(module: nn.Module) -> nn.Module:
 def save_untrained_run(path: Path, encoder: nn.Module, labels: list[str], data: str,
                        text_encoder: str = "minilm", captions=()) -> Path:
     """A run directory around an encoder that was never trained (benchmarks and tests of export)."""
-    from aura_edge.evaluate import PROMPT_TEMPLATES
-    from aura_edge.signals import input_contract
-
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
     save_tensors_atomic(path / WEIGHTS_FILE, module_tensors({"imu": encoder}))

@@ -14,10 +14,12 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from aura_edge.data.egoexo4d import is_egoexo4d_root, load_egoexo4d
 from aura_edge.data.windows import WindowSet
 from aura_edge.errors import ConfigError, DataError
-from aura_edge.train.config import synth_config
 from aura_edge.models.frozen import EmbeddingCache, OpenCLIPEncoder
+from aura_edge.synth import build_corpus
+from aura_edge.train.config import synth_config
 
 log = logging.getLogger(__name__)
 SPLITS = ("train", "val", "test")
@@ -32,15 +34,11 @@ def load_corpus(data: str) -> dict[str, WindowSet]:
     """
     config = synth_config(data)
     if config is not None:
-        from aura_edge.synth import build_corpus
-
         return build_corpus(config, progress=True)
     root = Path(data)
     if not root.is_dir():
         raise ConfigError(f"--data {data!r} is neither 'synth[?options]' nor a directory (Ego-Exo4D root, "
                           "or train/val/test .npz windows)")
-    from aura_edge.data.egoexo4d import is_egoexo4d_root, load_egoexo4d
-
     if is_egoexo4d_root(root):
         return load_egoexo4d(root)
     missing = [s for s in SPLITS if not (root / f"{s}.npz").is_file()]

@@ -15,13 +15,15 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from aura_edge import __version__
 from aura_edge.errors import ConfigError
-from aura_edge.evaluate import build_label_bank, zero_shot
+from aura_edge.evaluate import PROMPT_TEMPLATES, anchor_captions, build_label_bank, zero_shot
 from aura_edge.models import build_encoder, count_parameters, embed_imu, imu_encoder_config
 from aura_edge.models.frozen import EmbeddingCache, load_text_encoder
+from aura_edge.signals import input_contract
 from aura_edge.train import checkpoint as ckpt
 from aura_edge.train import distributed as dist_utils
-from aura_edge.train.augment import AugmentConfig
+from aura_edge.train.augment import AugmentConfig, augment_imu
 from aura_edge.train.config import TrainConfig, orientation_share, synth_config
 from aura_edge.train.data import batches, embed_targets, load_corpus, video_available
 from aura_edge.train.loss import ContrastiveLoss
@@ -114,10 +116,6 @@ def _train_one(config: TrainConfig, world: dist_utils.World, device: torch.devic
 
 
 def _run_config(config, encoders, text_encoder, corpus, plan, device) -> dict:
-    from aura_edge import __version__
-    from aura_edge.evaluate import PROMPT_TEMPLATES, anchor_captions
-    from aura_edge.signals import input_contract
-
     return RunConfig(
         aura_edge_version=__version__,
         imu_encoder=encoders["imu"].config.to_dict(),
@@ -209,8 +207,6 @@ class Trainer:
         return dist_utils.mean_across(float(np.mean(losses)), self.world)
 
     def _embed_batch(self, stage, models, windows, idx, generator) -> dict[str, torch.Tensor]:
-        from aura_edge.train.augment import augment_imu
-
         imu = windows["imu"][idx]
         if self.config.augment:
             imu = augment_imu(imu, generator, self.augment)

@@ -261,6 +261,13 @@ def unknown_threshold(embeddings: np.ndarray, truth, labels: list[str], bank: np
     return round(float(min(per_class)), 4)
 
 
+def _output_contract(job: ExportJob) -> dict:
+    """What the model's output means for the runtime: unit embeddings, and the 'unknown' cut-off
+    measured at export (None without INT8 held-out checks; the runtime then keeps its default)."""
+    return {"embedding_dim": job.contract["embedding_dim"], "l2_normalised": True,
+            "unknown_below": job.metrics.get("int8_vs_fp32", {}).get("unknown_below")}
+
+
 def _write_manifest(job: ExportJob, seconds: float) -> None:
     """Contract into every ONNX file, then sha256 of every file, then manifest.json."""
     run_name = job.run.path.resolve().name
@@ -276,7 +283,8 @@ def _write_manifest(job: ExportJob, seconds: float) -> None:
         "created_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "export_seconds": round(seconds, 1),
         "run": {"path": str(job.run.path.resolve()), "name": run_name, "imu_encoder": job.run.config.imu_encoder,
                 "weights_sha256": sha256_file(job.run.path / "model.safetensors")},
-        "input_contract": job.contract, "models": job.models, "labels": job.label_entry,
+        "input_contract": job.contract, "output_contract": _output_contract(job), "models": job.models,
+        "labels": job.label_entry,
         "metrics": job.metrics, "notes": job.notes, "files": files,
     }
     (job.dir / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n")

@@ -220,9 +220,11 @@ DAMAGED = {
                                    "format_version '1', not a whole number"),
     "a files entry that is a string": (lambda b: _edit_manifest(b, lambda m: m["files"].update({"labels.npz": "x"})),
                                        "without a sha256"),
-    "unknown_below as a word": (lambda b: _edit_manifest(b, lambda m: m["metrics"]["int8_vs_fp32"].update(
+    "unknown_below as a word": (lambda b: _edit_manifest(b, lambda m: m["output_contract"].update(
         unknown_below="high")), "unknown_below='high'"),
-    "unknown_below out of range": (lambda b: _edit_manifest(b, lambda m: m["metrics"]["int8_vs_fp32"].update(
+    "an old bundle's unknown_below as a word": (lambda b: _edit_manifest(b, lambda m: (
+        m.pop("output_contract"), m["metrics"]["int8_vs_fp32"].update(unknown_below="high"))), "unknown_below='high'"),
+    "unknown_below out of range": (lambda b: _edit_manifest(b, lambda m: m["output_contract"].update(
         unknown_below=5.0)), "not a cosine between -1 and 1"),
     "a label bank that is not a zip": (_not_a_zip, "not a readable label bank"),
     "scalar templates": (lambda b: _labels_npz(b, templates=np.array(3)), "templates as int64 of shape ()"),

@@ -412,3 +412,10 @@ def test_an_escape_sequence_in_a_shared_label_bank_is_refused_at_load(exported, 
     (bundle / "manifest.json").write_text(json.dumps(m))
     with pytest.raises(BundleError, match="control characters"):
         load_bundle(bundle)
+
+
+def test_the_unknown_threshold_is_in_the_output_contract(exported):
+    _, bundle = exported
+    m = manifest(bundle)
+    assert m["output_contract"]["l2_normalised"] and m["output_contract"]["embedding_dim"] == 384
+    assert m["output_contract"]["unknown_below"] == m["metrics"]["int8_vs_fp32"].get("unknown_below")

@@ -28,11 +28,12 @@ def test_threshold_is_the_lowest_per_activity_percentile_of_correct_top1_scores(
 
 
 def test_recognizer_uses_the_measured_threshold_unless_one_is_given():
-    def bundle(metrics):
-        return Bundle(Path("b"), {"metrics": metrics}, "int8", engine=None, labels=["a", "b"],
+    def bundle(manifest):
+        return Bundle(Path("b"), manifest, "int8", engine=None, labels=["a", "b"],
                       label_bank=np.eye(2, dtype=np.float32))
 
-    measured = bundle({"int8_vs_fp32": {"unknown_below": 0.31}})
+    measured = bundle({"output_contract": {"unknown_below": 0.31}})
+    assert bundle({"metrics": {"int8_vs_fp32": {"unknown_below": 0.29}}}).unknown_below == 0.29  # older bundles
     assert Recognizer.from_bundle(measured).smoothing.unknown_below == 0.31
     assert Recognizer.from_bundle(measured, smoothing=SmoothingConfig(unknown_below=0.1)).smoothing.unknown_below == 0.1
     assert Recognizer.from_bundle(bundle({})).smoothing.unknown_below == DEFAULT_UNKNOWN_BELOW

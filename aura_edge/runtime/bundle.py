@@ -72,8 +72,8 @@ class Bundle:
 
     @property
     def unknown_below(self) -> float | None:
-        """The 'unknown' cut-off measured for this model at export (None for older bundles)."""
-        return self.manifest.get("metrics", {}).get("int8_vs_fp32", {}).get("unknown_below")
+        """The 'unknown' cut-off measured for this model at export (None for bundles without one)."""
+        return decision_threshold(self.manifest)
 
     def embed(self, windows: np.ndarray) -> np.ndarray:
         return self.engine.embed(windows)
@@ -139,12 +139,20 @@ def check_manifest_schema(manifest: dict, path: Path) -> None:
         if not isinstance(model_file, str) or model_file not in manifest["files"]:
             raise BundleError(f"{file} names {model_file!r} as the {variant} model, which is not a file it lists "
                               f"and hashes; {fix}")
-    metrics = manifest.get("metrics")
-    int8 = metrics.get("int8_vs_fp32") if isinstance(metrics, dict) else None
-    threshold = int8.get("unknown_below") if isinstance(int8, dict) else None
+    threshold = decision_threshold(manifest)
     if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, (int, float))
                                   or not -1.0 <= threshold <= 1.0):
         raise BundleError(f"{file} gives unknown_below={threshold!r}, not a cosine between -1 and 1; {fix}")
+
+
+def decision_threshold(manifest: dict):
+    """``unknown_below`` from the output contract, or where bundles before it kept it (export metrics)."""
+    for section, key in (("output_contract", None), ("metrics", "int8_vs_fp32")):
+        part = manifest.get(section)
+        part = part.get(key) if key and isinstance(part, dict) else part
+        if isinstance(part, dict) and part.get("unknown_below") is not None:
+            return part["unknown_below"]
+    return None
 
 
 def verify_files(path: Path, manifest: dict) -> None:

@@ -12,6 +12,7 @@ import click
 
 from aura_edge import __version__
 from aura_edge.errors import AuraEdgeError, ConfigError
+from aura_edge.runtime.stream import StreamConfig  # torch-free: the defaults of `stream`
 from aura_edge.summaries import print_bundle_summary, print_report_summary
 from aura_edge.train.config import TrainConfig  # torch-free: the defaults of `train`
 
@@ -260,23 +261,27 @@ def _source_flags(func):
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--bundle", default=None, type=click.Path(file_okay=False),
               help="Exported bundle (default: the newest, runs/latest/bundle).")
-@click.option("--variant", type=click.Choice(["int8", "fp32", "qdq", "tensorrt"]), default="int8", show_default=True,
+@click.option("--variant", type=click.Choice(["int8", "fp32", "qdq", "tensorrt"]), default=StreamConfig.variant,
+              show_default=True,
               help="Which model of the bundle to run.")
 @_source_flags
-@click.option("--gravity", type=click.Choice(["included", "removed"]), default="included", show_default=True,
+@click.option("--gravity", type=click.Choice(["included", "removed"]), default=StreamConfig.gravity,
+              show_default=True,
               help="Whether the device's accelerometer output still contains gravity.")
-@click.option("--hop", "hop_s", type=float, default=0.5, show_default=True, help="Seconds between labels.")
-@click.option("--smoothing", type=click.Choice(["ema", "majority", "none"]), default="ema", show_default=True)
+@click.option("--hop", "hop_s", type=float, default=StreamConfig.hop_s, show_default=True,
+              help="Seconds between labels.")
+@click.option("--smoothing", type=click.Choice(["ema", "majority", "none"]), default=StreamConfig.smoothing,
+              show_default=True)
 @click.option("--unknown-below", type=float, default=None,
               help="Smoothed cosine under which the output is 'unknown' (default: the value measured for the "
                    "model at export, else 0.2; tune it on your own recordings).")
-@click.option("--switch-hops", type=int, default=2, show_default=True,
+@click.option("--switch-hops", type=int, default=StreamConfig.switch_hops, show_default=True,
               help="Hops a new label must lead in a row before it replaces the shown one.")
-@click.option("--top-k", type=int, default=3, show_default=True, help="Scores shown per source.")
+@click.option("--top-k", type=int, default=StreamConfig.top_k, show_default=True, help="Scores shown per source.")
 @click.option("--json", "json_", is_flag=True, help="JSON lines on stdout (for piping) instead of the live view.")
 @click.option("--log", default=None, type=click.Path(dir_okay=False), help="Also append JSON lines to FILE.")
 @click.option("--duration", "duration_s", type=float, default=None, help="Stop after S seconds.")
-@click.option("--threads", type=int, default=1, show_default=True, help="ONNX Runtime threads.")
+@click.option("--threads", type=int, default=StreamConfig.threads, show_default=True, help="ONNX Runtime threads.")
 @_friendly_errors
 def stream_(sources, format_, json_, **options) -> None:
     """Recognize activities live from one or more wearables.
@@ -290,7 +295,7 @@ def stream_(sources, format_, json_, **options) -> None:
     Options also go in a source's query string: sim://walking?speed=4&format=frames.
     Ctrl-C stops; unplugged links are reported and reconnected.
     """
-    from aura_edge.runtime.stream import StreamConfig, stream
+    from aura_edge.runtime.stream import stream
 
     config = StreamConfig(list(sources), format=format_, json=json_, **options)
     summary = stream(config, say=lambda message: click.echo(message, err=True))

@@ -49,3 +49,17 @@ def test_cuda_request_without_a_gpu_names_the_alternative(tiny_corpus_dir, tmp_p
     result = CliRunner().invoke(main, ["train", "--data", str(tiny_corpus_dir), "--device", "cuda",
                                        "--out", str(tmp_path)])
     assert result.exit_code == 2 and "--device cpu" in result.output
+
+
+def test_stream_defaults_are_the_stream_configs():
+    from dataclasses import fields
+
+    from aura_edge.cli import stream_ as stream
+    from aura_edge.runtime.stream import StreamConfig
+
+    config, names = StreamConfig(), {f.name for f in fields(StreamConfig)}
+    import click
+
+    options = [p for p in stream.params if isinstance(p, click.Option) and p.name in names and p.default is not None]
+    assert len(options) >= 7
+    assert {p.name: p.default for p in options} == {p.name: getattr(config, p.name) for p in options}

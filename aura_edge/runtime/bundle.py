@@ -236,27 +236,33 @@ def _weight_bits(manifest: dict, variant: str, path: Path) -> int:
 
 
 def _open_engine(model_path: Path, variant: str, manifest: dict, threads: int):
-    """The variant's engine; INT8 models run on a kernel that cannot saturate on this CPU (runtime/cpu.py)."""
-    from aura_edge.runtime.engine import OnnxEngine, TensorRTEngine
+    from aura_edge.runtime.engine import TensorRTEngine
 
     contract = manifest["input_contract"]
-
     if variant == "tensorrt":
         engine = TensorRTEngine(model_path)
     else:
-        config, int8_path = ({}, "") if variant == "fp32" else int8_session_options(
-            _weight_bits(manifest, variant, model_path.parent))
-        if config and variant == "int8":  # a bundle from before 7-bit weights: slower, never wrong
-            log.warning("%s: %s; re-export the bundle (`aura-edge export --int8 --force`) for 7-bit weights at full speed",
-                        model_path, int8_path)
-        elif config:  # the QDQ model is meant for TensorRT; on this CPU it is only checked
-            log.info("%s: %s", model_path, int8_path)
-        engine = OnnxEngine(model_path, threads=threads, session_config=config, int8_path=int8_path)
+        engine = _open_onnx(model_path, variant, manifest, threads)
         _check_onnx_model(engine, contract)
     if engine.output_dim != contract["embedding_dim"]:
         raise BundleError(f"{model_path.name} outputs {engine.output_dim}-d embeddings but the contract says "
                           f"{contract['embedding_dim']}; {REEXPORT.format(path=model_path.parent)}")
     return engine
+
+
+def _open_onnx(model_path: Path, variant: str, manifest: dict, threads: int):
+    """An ONNX Runtime engine; INT8 models run on a kernel that cannot saturate on this CPU (runtime/cpu.py)."""
+    from aura_edge.runtime.engine import OnnxEngine
+
+    config, int8_path = {}, ""
+    if variant != "fp32":
+        config, int8_path = int8_session_options(_weight_bits(manifest, variant, model_path.parent))
+    if config and variant == "int8":  # a bundle from before 7-bit weights: slower, never wrong
+        log.warning("%s: %s; re-export the bundle (`aura-edge export --int8 --force`) for 7-bit weights at "
+                    "full speed", model_path, int8_path)
+    elif config:  # the QDQ model is meant for TensorRT; on this CPU it is only checked
+        log.info("%s: %s", model_path, int8_path)
+    return OnnxEngine(model_path, threads=threads, session_config=config, int8_path=int8_path)
 
 
 def _check_onnx_model(engine, contract: dict) -> None:

@@ -43,7 +43,6 @@ class ByteLink:
         self._clock = NominalClock(rate_hz) if rate_hz else None
         self._detector = RateDetector(detect_s)
         self._held: list[tuple[SampleRun, float]] = []
-        self.non_finite = 0  # samples the decoder passed but that are not finite once converted (counted corrupt)
 
     def resync(self) -> None:
         """After a reconnect: drop partial input; stamps re-anchor at the next arrival."""
@@ -55,14 +54,6 @@ class ByteLink:
         batches = []
         for run in self.decoder.feed(data):
             samples = self.convert(run.samples)
-            finite = np.isfinite(samples).all(axis=1)
-            if not finite.all():  # a last net: no decoder should pass these (signals.MAX_ABS_VALUE)
-                self.non_finite += int((~finite).sum())
-                samples = samples[finite]
-                run = SampleRun(run.samples[finite], None if run.t_device_s is None else run.t_device_s[finite],
-                                run.reset)
-                if not len(samples):
-                    continue
             if run.t_device_s is not None:
                 self._learn_rate(run.t_device_s)
                 batches.append(SampleBatch(backdate(run.t_device_s, t_arrival_s), run.t_device_s, samples, run.reset))
@@ -101,5 +92,5 @@ class ByteLink:
     def counters(self) -> dict:
         """corrupt / dropped / resets from the decoder, plus its detailed stats."""
         stats = self.decoder.stats
-        return {"corrupt": stats.corrupt + self.non_finite, "dropped": getattr(stats, "dropped", 0),
+        return {"corrupt": stats.corrupt, "dropped": getattr(stats, "dropped", 0),
                 "resets": getattr(stats, "resets", 0), "detail": stats.as_dict()}

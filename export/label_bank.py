@@ -11,7 +11,6 @@ an edit rebuilds the whole bank the same way (a new label can take captions from
 from __future__ import annotations
 
 import json
-import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -20,8 +19,8 @@ from aura_edge.errors import BundleError, ConfigError
 from aura_edge.evaluate import build_label_bank
 from aura_edge.export.atomic import link_or_copy, staged_directory
 from aura_edge.models.frozen import load_text_encoder
-from aura_edge.runtime.bundle import (LABELS_FILE, MANIFEST_FILE, read_label_bank, read_manifest, sha256_file,
-                                      verify_files)
+from aura_edge.runtime.bundle import (LABELS_FILE, MANIFEST_FILE, first_control_character, read_label_bank,
+                                      read_manifest, sha256_file, verify_files)
 
 MAX_LABELS = 1000
 MAX_LABEL_CHARS = 200
@@ -48,7 +47,7 @@ def validate_labels(labels, flag: str = "--labels", minimum: int = 2) -> list[st
     labels = [str(s).strip() for s in labels]
     labels = [s for s in labels if s]
     for label in labels:
-        control = next((c for c in label if unicodedata.category(c)[0] == "C"), None)
+        control = first_control_character(label)
         if control is not None:
             raise ConfigError(f"label {label[:40]!r} contains the control character {control!r}; labels are plain "
                               f"text on one line: fix {flag}")

@@ -173,6 +173,12 @@ def verify_files(path: Path, manifest: dict) -> None:
                               f"modified or damaged after export; {REEXPORT.format(path=path)}")
 
 
+def first_control_character(text: str) -> str | None:
+    """The first control or format character of a label (a newline, an escape), or None: labels are
+    plain one-line text, and a shared bundle must not make every live view print escape sequences."""
+    return next((c for c in text if unicodedata.category(c)[0] == "C"), None)
+
+
 def check_contract(manifest: dict, path: Path) -> dict:
     contract = manifest["input_contract"]
     for key, expected in REQUIRED_CONTRACT.items():
@@ -198,7 +204,7 @@ def read_label_bank(file: Path) -> tuple[list[str], np.ndarray, list[str], str]:
             raise BundleError(f"{file} holds {key} as {arrays[key].dtype} of shape {arrays[key].shape}, not {what}; "
                               f"rebuild it with `aura-edge labels --bundle {file.parent}`")
     labels, templates = [str(s) for s in arrays["labels"]], [str(s) for s in arrays["templates"]]
-    if any(unicodedata.category(c)[0] == "C" for label in labels for c in label):
+    if any(first_control_character(label) for label in labels):
         # A terminal escape sequence in a shared bundle would be printed by every live view.
         raise BundleError(f"{file} holds a label with control characters; rebuild it with "
                           f"`aura-edge labels --bundle {file.parent}`")

@@ -28,8 +28,7 @@ from aura_edge.export.label_bank import file_entry, parse_labels, validate_label
 from aura_edge.models.imu_transformer import SENVT_SIZES
 from aura_edge.runtime.bundle import (BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, LABELS_FILE, MANIFEST_FILE, MODEL_FILES,
                                       REQUIRED_CONTRACT, load_bundle, read_label_bank, sha256_file)
-from aura_edge.runtime.cpu import int8_session_options
-from aura_edge.runtime.engine import OnnxEngine
+from aura_edge.runtime.engine import exact_int8_engine
 from aura_edge.train.checkpoint import load_run
 from aura_edge.train.data import load_corpus
 from aura_edge.train.run_config import RunConfig
@@ -229,12 +228,11 @@ def _fidelity(job: ExportJob, variant: str) -> dict:
     """
     windows = job.held_out
     ref = job.held_out_fp32
-    session_config, int8_path = int8_session_options(job.models[variant]["weight_bits"])
-    engine = OnnxEngine(job.path(variant), threads=0, session_config=session_config, int8_path=int8_path)
+    engine = exact_int8_engine(job.path(variant), job.models[variant]["weight_bits"], threads=0)
     out = onnx_export.embed_onnx(engine, windows.imu)
     cos = onnx_export.cosine(out, ref)
     labels, bank = read_label_bank(job.dir / LABELS_FILE)[:2]
-    result = {"windows": len(windows), "int8_path": int8_path, "cosine_mean": float(cos.mean()),
+    result = {"windows": len(windows), "int8_path": engine.int8_path, "cosine_mean": float(cos.mean()),
               "cosine_min": float(cos.min()), "max_abs_error": float(np.abs(out - ref).max()),
               "top1_agreement": float(np.mean((ref @ bank.T).argmax(1) == (out @ bank.T).argmax(1)))}
     if set(windows.label.tolist()) <= set(labels):

@@ -24,7 +24,6 @@ from pathlib import Path
 import numpy as np
 
 from aura_edge.errors import BundleError
-from aura_edge.runtime.cpu import int8_session_options
 from aura_edge.signals import CHANNELS, MODEL_RATE_HZ, WINDOW_SAMPLES
 
 log = logging.getLogger(__name__)
@@ -258,17 +257,17 @@ def _open_engine(model_path: Path, variant: str, manifest: dict, threads: int):
 
 def _open_onnx(model_path: Path, variant: str, manifest: dict, threads: int):
     """An ONNX Runtime engine; INT8 models run on a kernel that cannot saturate on this CPU (runtime/cpu.py)."""
-    from aura_edge.runtime.engine import OnnxEngine
+    from aura_edge.runtime.engine import OnnxEngine, exact_int8_engine
 
-    config, int8_path = {}, ""
-    if variant != "fp32":
-        config, int8_path = int8_session_options(_weight_bits(manifest, variant, model_path.parent))
-    if config and variant == "int8":  # a bundle from before 7-bit weights: slower, never wrong
+    if variant == "fp32":
+        return OnnxEngine(model_path, threads=threads)
+    engine = exact_int8_engine(model_path, _weight_bits(manifest, variant, model_path.parent), threads)
+    if engine.session_config and variant == "int8":  # a bundle from before 7-bit weights: slower, never wrong
         log.warning("%s: %s; re-export the bundle (`aura-edge export --int8 --force`) for 7-bit weights at "
-                    "full speed", model_path, int8_path)
-    elif config:  # the QDQ model is meant for TensorRT; on this CPU it is only checked
-        log.info("%s: %s", model_path, int8_path)
-    return OnnxEngine(model_path, threads=threads, session_config=config, int8_path=int8_path)
+                    "full speed", model_path, engine.int8_path)
+    elif engine.session_config:  # the QDQ model is meant for TensorRT; on this CPU it is only checked
+        log.info("%s: %s", model_path, engine.int8_path)
+    return engine
 
 
 def _check_onnx_model(engine, contract: dict) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from aura_edge.errors import BundleError, DataError
+from aura_edge.runtime.cpu import int8_session_options
 from aura_edge.signals import CHANNELS, WINDOW_SAMPLES
 
 WINDOW_SHAPE = (len(CHANNELS), WINDOW_SAMPLES)  # (6, 1000)
@@ -68,6 +69,12 @@ class OnnxEngine:
 
     def embed(self, windows: np.ndarray) -> np.ndarray:
         return self.session.run(None, {self.input_name: check_windows(windows)})[0]
+
+
+def exact_int8_engine(path: Path | str, weight_bits: int, threads: int = 1) -> OnnxEngine:
+    """An INT8 ONNX model on the ONNX Runtime kernel that cannot saturate on this CPU (runtime/cpu.py)."""
+    session_config, int8_path = int8_session_options(weight_bits)
+    return OnnxEngine(path, threads=threads, session_config=session_config, int8_path=int8_path)
 
 
 class TensorRTEngine:

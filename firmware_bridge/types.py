@@ -9,7 +9,6 @@ import numpy as np
 from aura_edge.signals import N_CHANNELS
 
 
-
 @dataclass(frozen=True)
 class SampleRun:
     """Contiguous samples out of a decoder: no device reset inside a run.

@@ -45,8 +45,8 @@ def windows():
 def eight_bit_model(bundle, tmp_path_factory, windows):
     """The bundle's FP32 model quantized as before the fix: fused, 8-bit per-channel weights."""
     path = tmp_path_factory.mktemp("int8") / "model.int8.onnx"
-    info = quantize.quantize_dynamic_int8(bundle / "model.onnx", path, num_heads=SENVT_SIZES["SS"][1], check_windows=windows[:4],
-                                          weight_bits=8)
+    info = quantize.quantize_dynamic_int8(bundle / "model.onnx", path, num_heads=SENVT_SIZES["SS"][1],
+                                          check_windows=windows[:4], weight_bits=8)
     assert info["weight_bits"] == 8 and info["fused"]["attention"] > 0
     return path
 
@@ -64,7 +64,8 @@ def int8_weights(path) -> np.ndarray:
 # --- what the CPU can do -------------------------------------------------------------------------
 
 def test_cpu_features_are_read_from_cpuinfo_and_decide_the_int8_path():
-    amd, intel, arm = parse_cpuinfo(AMD_AVX2, "x86_64"), parse_cpuinfo(INTEL_VNNI, "x86_64"), parse_cpuinfo(ARM, "aarch64")
+    amd, intel = parse_cpuinfo(AMD_AVX2, "x86_64"), parse_cpuinfo(INTEL_VNNI, "x86_64")
+    arm = parse_cpuinfo(ARM, "aarch64")
     assert (amd.kind, amd.u8s8_saturates) == ("x86-avx2", True)
     assert (intel.kind, intel.u8s8_saturates) == ("x86-avx512-vnni-amx", False)
     assert (arm.kind, arm.u8s8_saturates) == ("aarch64", False)

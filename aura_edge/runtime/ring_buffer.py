@@ -17,7 +17,6 @@ from aura_edge.errors import DataError
 from aura_edge.signals import MODEL_RATE_HZ, N_CHANNELS, WINDOW_S, resample_timestamped
 
 
-
 @dataclass(frozen=True)
 class Window:
     """One resampled window, or the reason there is none.

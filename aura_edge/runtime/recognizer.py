@@ -359,9 +359,9 @@ class Recognizer:
         for start in range(0, len(windows), self.max_batch):
             parts.append(np.asarray(self.engine.embed(windows[start:start + self.max_batch]), dtype=np.float32))
             self.engine_calls += 1
-        emb = np.concatenate(parts)
-        emb /= np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)  # cheap insurance: cosines stay cosines
-        return emb @ self._bank_t
+        # Engines return L2-normalised embeddings (the normalisation is inside the exported graph),
+        # so this product is the cosine similarity.
+        return np.concatenate(parts) @ self._bank_t
 
     def _recognized(self, ch: Channel, window, scores: np.ndarray, batch: int) -> Recognition:
         d = ch.smoother.update(scores)

@@ -6,7 +6,17 @@
 See bundle.py for the steps, aura_edge.runtime.bundle for the format and its verification.
 """
 
-from aura_edge.export.bundle import ExportConfig, export_bundle
-from aura_edge.export.label_bank import rebuild_labels
+import importlib
+
+from aura_edge.export.config import ExportConfig
 
 __all__ = ["ExportConfig", "export_bundle", "rebuild_labels"]
+_LAZY = {"export_bundle": "aura_edge.export.bundle", "rebuild_labels": "aura_edge.export.label_bank"}
+
+
+def __getattr__(name: str):
+    """The exporter imports torch: load it when first used, so `aura_edge.export.config` (the CLI's
+    defaults) stays light."""
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

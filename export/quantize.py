@@ -28,14 +28,13 @@ import onnx
 from onnx import numpy_helper
 
 from aura_edge.errors import ConfigError, WeightsError
+from aura_edge.export.config import CALIBRATION_METHODS
 from aura_edge.runtime.cpu import SAFE_INT8_WEIGHT_BITS
 
 log = logging.getLogger(__name__)
 
 QUANTIZED_OPS = ["MatMul", "Gemm"]
 DYNAMIC_OPS = [*QUANTIZED_OPS, "Attention"]  # Attention exists only after ort_fusion
-CALIBRATION_METHODS = ("entropy", "percentile")
-MIN_CALIBRATION_WINDOWS = 200  # fewer is allowed (tests) but recorded in the manifest
 WEIGHT_BITS_WHY = ("7-bit weights: ONNX Runtime's U8S8 kernel on x86 without VNNI (AVX2, AVX-512) saturates "
                    "with 8-bit weights; 7 bits are exact there and on VNNI and ARM, at the same speed")
 

@@ -26,20 +26,19 @@ def run_demo(out: Path, epochs: str) -> Path:
     # No baseline, and a focused corpus (watch wearers, a dozen activities): the whole demo has to
     # fit in 5 minutes on two CPU cores, where the full 32-activity, 8-placement corpus needs longer.
     # As worn: the streamed watch is worn the usual way, and turned windows cannot be learned in
-    # 1.25 epochs (held-out macro-F1 0.535 with the default quarter turned, 0.621 as worn).
+    # 1.25 epochs (docs/generalisation.md, Orientation).
     config = TrainConfig(data=DEMO_DATA, epochs=epochs, stages="1", out=str(out), orientation="as-worn",
                          name=f"demo-{time.strftime('%Y%m%d-%H%M%S')}", baseline=False)
     run_dir = train_and_report(config)
     click.secho("2/4 evaluating on held-out simulated subjects", bold=True)
     print_report_summary(run_dir)
     click.secho("3/4 exporting an INT8 bundle for the edge runtime (no torch needed to run it)", bold=True)
-    bundle_dir = export_bundle(ExportConfig(run=str(run_dir), int8=True, calibration_windows=200),
-                               progress=click.echo)
+    bundle_dir = export_bundle(ExportConfig(run=str(run_dir), int8=True, calibration_windows=200))
     print_bundle_summary(bundle_dir)
     click.secho("4/4 live: a simulated wearable streamed through the INT8 bundle for 20 s (aura-edge stream sim://...)",
                 bold=True)
     from aura_edge.runtime.stream import demo_stream
 
-    demo_stream(bundle_dir, seconds=20.0, say=click.echo)
+    demo_stream(bundle_dir, seconds=20.0)
     click.echo(f"demo finished in {time.monotonic() - start:.0f} s")
     return run_dir

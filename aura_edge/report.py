@@ -7,6 +7,8 @@ baseline and puts both side by side.
 
 from __future__ import annotations
 
+import logging
+
 import json
 import time
 from dataclasses import dataclass
@@ -28,6 +30,8 @@ from aura_edge.train.data import load_corpus
 from aura_edge.train.run_config import RunConfig
 
 BASELINE_DIR = "baseline-rnn"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -95,7 +99,7 @@ def write_run_report(run_dir: Path, windows: WindowSet | None = None, label_expa
 GENERALISATION_FILE = "generalisation.json"
 
 
-def write_generalisation_report(run_dir: Path, windows: int = 3, progress=print,
+def write_generalisation_report(run_dir: Path, windows: int = 3,
                                 label_expansion: float | None = None) -> list[dict]:
     """Score the run (and its baseline) under the held-out conditions of ``generalisation.py``;
     writes generalisation.json and adds the table to report.md. Placements the run was trained
@@ -113,7 +117,7 @@ def write_generalisation_report(run_dir: Path, windows: int = 3, progress=print,
     built: dict = {}   # conditions that share a test corpus (unseen subjects, unseen phrasing) build it once
     rows = []
     for condition in conditions:
-        progress(f"  {condition.name}: {condition.description}")
+        log.info("  %s: %s", condition.name, condition.description)
         if condition.config not in built:
             built[condition.config] = build_corpus(condition.config)
         rows.append(evaluate_condition(condition, named, text_encoder, built[condition.config][condition.split],

@@ -27,6 +27,8 @@ from pathlib import Path
 import numpy as np
 from results_files import write_results
 
+from aura_edge.console import show_messages
+
 TARGETS = {"int8_cosine_mean": 0.995, "int8_cosine_min": 0.99, "qdq_cosine_min": 0.98, "qdq_top1_agreement": 0.98,
            "accuracy_drop_points": 1.0, "int8_latency_ratio": 0.3, "int8_size_ratio": 0.35}
 
@@ -34,7 +36,6 @@ TARGETS = {"int8_cosine_mean": 0.995, "int8_cosine_min": 0.99, "qdq_cosine_min":
 def main() -> int:
     args = _parse_args()
     import torch
-
     from aura_edge.export import ExportConfig, export_bundle
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -42,7 +43,7 @@ def main() -> int:
         print(f"model: {source}")
         started = time.monotonic()
         bundle = export_bundle(ExportConfig(run=str(run_dir), out=str(Path(tmp) / "bundle"), int8=True,
-                                            calibration_windows=args.calibration_windows), progress=print)
+                                            calibration_windows=args.calibration_windows))
         export_s = time.monotonic() - started
         results = measure(run_dir, bundle, args, torch)
         results.update(model=source, export_seconds=round(export_s, 1), machine=_machine(torch))
@@ -115,6 +116,7 @@ def measure(run_dir: Path, bundle: Path, args, torch) -> dict:
 def _unfused_int8(bundle: Path):
     """Dynamic INT8 without the attention/GELU fusion, to show what the fusion buys (not shipped)."""
     from aura_edge.export import quantize
+
     from aura_edge.runtime.engine import OnnxEngine
 
     path = bundle.parent / "model.int8.unfused.onnx"
@@ -126,6 +128,7 @@ def _eight_bit_int8(bundle: Path, config: dict, check_windows) -> dict:
     """The CPU model with 8-bit weights as shipped before 7-bit ones, on the fast and the exact kernel."""
     from aura_edge.export import quantize
     from aura_edge.export.bundle import _attention_heads
+
     from aura_edge.runtime.cpu import EXACT_U8U8_OPTION
     from aura_edge.runtime.engine import OnnxEngine
 
@@ -254,4 +257,5 @@ def render_markdown(r: dict) -> str:
 
 
 if __name__ == "__main__":
+    show_messages()  # progress of training and export, as the CLI shows it
     sys.exit(main())

@@ -47,6 +47,8 @@ from pathlib import Path
 import numpy as np
 from results_files import RESULTS, write_results
 
+from aura_edge.console import show_messages
+
 TARGET_RATIO = 0.8
 
 
@@ -247,4 +249,5 @@ def render_markdown(result: dict, name: str, lopo_epochs: str | None, lopo_stage
     return "\n".join(lines)
 
 if __name__ == "__main__":
+    show_messages()  # progress of training and export, as the CLI shows it
     main()

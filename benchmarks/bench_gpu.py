@@ -29,6 +29,8 @@ import time
 import numpy as np
 from results_files import write_results
 
+from aura_edge.console import show_messages
+
 FAMILIES = ("senvt", "rnn")
 EMBED_DIM = 384
 LABELS = 32
@@ -147,5 +149,6 @@ def render_markdown(r: dict) -> str:
 
 
 if __name__ == "__main__":
+    show_messages()  # progress of training and export, as the CLI shows it
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     sys.exit(main())

@@ -31,6 +31,8 @@ from pathlib import Path
 import numpy as np
 from results_files import write_results
 
+from aura_edge.console import show_messages
+
 
 def parse_floats(value: str) -> list[float]:
     return [float(v) for v in value.split(",")]
@@ -41,10 +43,10 @@ class RunScorer:
 
     def __init__(self, path: Path, text_encoder, corpora: dict):
         from aura_edge.evaluate import PROMPT_TEMPLATES, anchor_captions
+        from aura_edge.models import embed_imu
         from aura_edge.synth import CAPTIONS
         from aura_edge.train.checkpoint import load_run
         from aura_edge.train.data import load_corpus
-        from aura_edge.models import embed_imu
 
         self.path, self.run = path, load_run(path)
         data = self.run.config.data
@@ -213,4 +215,5 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
+    show_messages()  # progress of training and export, as the CLI shows it
     sys.exit(main())

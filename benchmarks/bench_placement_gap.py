@@ -28,6 +28,8 @@ from dataclasses import replace
 import numpy as np
 from results_files import write_results
 
+from aura_edge.console import show_messages
+
 
 def unit(x: np.ndarray) -> np.ndarray:
     return x / np.linalg.norm(x, axis=1, keepdims=True)
@@ -36,11 +38,11 @@ def unit(x: np.ndarray) -> np.ndarray:
 def main() -> None:
     from aura_edge.evaluate import run_label_bank, zero_shot
     from aura_edge.generalisation import turned
+    from aura_edge.models import embed_imu
     from aura_edge.models.frozen import load_text_encoder
     from aura_edge.synth import build_corpus
     from aura_edge.train.checkpoint import load_run
     from aura_edge.train.config import synth_config
-    from aura_edge.models import embed_imu
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lopo-run", required=True, help="run trained without the placement")
@@ -117,4 +119,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    show_messages()  # progress of training and export, as the CLI shows it
     main()

@@ -65,13 +65,12 @@ def resolve_bundle(path: str | None) -> tuple[Path, str]:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import shutil
 
-    from bench_export import _random_run  # the export benchmark's untrained run
-
     from aura_edge.export import ExportConfig, export_bundle
+    from bench_export import _random_run  # the export benchmark's untrained run
 
     shutil.rmtree(CACHE, ignore_errors=True)
     run = _random_run(CACHE / "run")
-    export_bundle(ExportConfig(run=str(run), out=str(bundle), int8=True, calibration_windows=64), progress=print)
+    export_bundle(ExportConfig(run=str(run), out=str(bundle), int8=True, calibration_windows=64))
     return bundle, f"{note}, exported to {bundle}"
 
 
@@ -90,6 +89,7 @@ def measure_hops(bundle_dir: Path, recording: Path, hops: int) -> dict:
     """Alternate one hop of the recognizer (one source, 0.5 s of new data) with one bare batch-1
     inference, so load from other processes hits both alike."""
     from aura_edge.firmware_bridge import open_source
+
     from aura_edge.runtime.bundle import load_bundle
     from aura_edge.runtime.recognizer import Recognizer
 
@@ -125,6 +125,7 @@ import aura_edge.cli  # what `aura-edge stream` imports first
 from aura_edge.runtime.bundle import load_bundle
 from aura_edge.runtime.recognizer import Recognizer
 from aura_edge.runtime.stream import open_sources
+from aura_edge.console import show_messages
 bundle = load_bundle(sys.argv[1], prefer="int8", threads=1)  # sha256 of every file, contract, engine
 recognizer = Recognizer.from_bundle(bundle)
 recognizer.add_source(open_sources([sys.argv[2]], {})[0])
@@ -172,6 +173,7 @@ def measure_rss(bundle_dir: Path, recording: Path, seconds: float = 10.0) -> dic
 def wearables_child(bundle_dir: str, count: int, seconds: float, warmup_s: float = 6.0) -> dict:
     """Runs in its own pinned process: ``count`` simulated wearables at 200 Hz through one stream()."""
     from aura_edge.firmware_bridge.sources import SimSource
+
     from aura_edge.runtime.stream import StreamConfig, stream
 
     one_core()
@@ -307,4 +309,5 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    show_messages()  # progress of training and export, as the CLI shows it
     sys.exit(main())

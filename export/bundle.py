@@ -24,6 +24,7 @@ from aura_edge.errors import ConfigError, DataError, RunError
 from aura_edge.evaluate import PROMPT_TEMPLATES, label_expansion_for, zero_shot
 from aura_edge.export import onnx_export, quantize, tensorrt_build
 from aura_edge.export.atomic import staged_directory
+from aura_edge.export.config import ExportConfig
 from aura_edge.export.label_bank import file_entry, parse_labels, validate_labels, write_label_bank
 from aura_edge.models.imu_transformer import SENVT_SIZES
 from aura_edge.runtime.bundle import (BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, LABELS_FILE, MANIFEST_FILE, MODEL_FILES,
@@ -39,32 +40,6 @@ HELD_OUT_WINDOWS = 128  # FP32-vs-INT8 numbers in the manifest; the benchmark us
 
 
 @dataclass
-class ExportConfig:
-    run: str = "runs/latest"
-    out: str | None = None                 # default: <run>/bundle
-    int8: bool = False                     # also model.int8.onnx and model.int8.qdq.onnx
-    tensorrt: bool = False                 # also a TensorRT plan (implies int8)
-    labels: str | None = None              # "a,b,c" or a file; default: the run's training activities
-    force: bool = False                    # replace an existing bundle at --out
-    calibration_windows: int = 256
-    calibration_method: str = "entropy"
-    data: str | None = None                # calibration corpus; default: the run's training data
-    tensorrt_cache: str | None = None
-    label_expansion: float | None = None   # pull labels toward the run's training captions (None: default)
-
-    def __post_init__(self) -> None:
-        if self.label_expansion is not None and not self.label_expansion >= 0:
-            raise ConfigError(f"--label-expansion {self.label_expansion} must be 0 (labels as typed) or more")
-        if self.calibration_windows < 1:
-            raise ConfigError(f"--calibration-windows {self.calibration_windows} must be at least 1 "
-                              f"(>= {quantize.MIN_CALIBRATION_WINDOWS} recommended)")
-        if self.calibration_method not in quantize.CALIBRATION_METHODS:
-            raise ConfigError(f"unknown calibration method {self.calibration_method!r}; use "
-                              f"{' or '.join(quantize.CALIBRATION_METHODS)}")
-        self.int8 = self.int8 or self.tensorrt  # the engine is built from the QDQ model
-
-
-@dataclass
 class ExportJob:
     """What the export steps share: the run, the staging directory, and what they recorded."""
 
@@ -73,7 +48,6 @@ class ExportJob:
     dir: Path
     contract: dict
     labels: list[str]
-    say: Callable[[str], None]
     models: dict = field(default_factory=dict)
     metrics: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -85,7 +59,7 @@ class ExportJob:
     @functools.cached_property
     def corpus(self) -> dict:
         data = self.config.data or self.run.config.data
-        self.say(f"loading windows from {data!r} for calibration and held-out checks")
+        log.info(f"loading windows from {data!r} for calibration and held-out checks")
         try:
             return load_corpus(data)
         except (ConfigError, DataError, OSError) as exc:
@@ -105,9 +79,9 @@ class ExportJob:
         return onnx_export.embed_onnx(self.path("fp32"), self.held_out.imu)
 
 
-def export_bundle(config: ExportConfig, progress: Callable[[str], None] | None = None) -> Path:
-    """Export the run in `config` as a bundle; returns the bundle directory."""
-    say = progress or log.info
+def export_bundle(config: ExportConfig) -> Path:
+    """Export the run in `config` as a bundle; returns the bundle directory. Progress is logged
+    (`aura_edge.console`)."""
     run = load_run(Path(config.run))
     contract = _contract(run)
     default_labels = list(run.config.labels)
@@ -116,7 +90,7 @@ def export_bundle(config: ExportConfig, progress: Callable[[str], None] | None =
     steps = ["labels", "fp32"] + (["int8", "qdq"] if config.int8 else []) + (["tensorrt"] if config.tensorrt else [])
     started = time.monotonic()
     with staged_directory(target, replace=config.force) as staging:
-        job = ExportJob(config, run, staging, contract, labels, say)
+        job = ExportJob(config, run, staging, contract, labels)
         for name in steps:
             STEPS[name](job)
         _write_manifest(job, time.monotonic() - started)
@@ -124,7 +98,7 @@ def export_bundle(config: ExportConfig, progress: Callable[[str], None] | None =
             if variant != "tensorrt":
                 load_bundle(staging, prefer=variant)
     for note in job.notes:
-        say(f"note: {note}")
+        log.info("note: %s", note)
     return target
 
 
@@ -142,12 +116,12 @@ def _contract(run) -> dict:
 
 def export_labels(job: ExportJob) -> None:
     spec = job.run.config.text_encoder_spec
-    job.say(f"label bank: {len(job.labels)} labels through {spec}")
+    log.info(f"label bank: {len(job.labels)} labels through {spec}")
     templates = job.run.config.prompt_templates or PROMPT_TEMPLATES
     expansion = label_expansion_for(job.run.config, job.config.label_expansion)
     anchors = list(job.run.config.captions)
     if expansion:
-        job.say(f"label expansion {expansion:g} toward {len(anchors)} training captions")
+        log.info(f"label expansion {expansion:g} toward {len(anchors)} training captions")
     job.label_entry = write_label_bank(job.dir / LABELS_FILE, job.labels, spec, templates, anchors, expansion)
     if job.label_entry["text_encoder"] != job.run.config.text_encoder:
         raise RunError(f"{spec} resolves to {job.label_entry['text_encoder']}, but {job.run.path} was trained "
@@ -160,7 +134,7 @@ def export_labels(job: ExportJob) -> None:
 
 def export_fp32(job: ExportJob) -> None:
     path = job.path("fp32")
-    job.say("exporting FP32 ONNX (dynamic batch) and checking it against PyTorch")
+    log.info("exporting FP32 ONNX (dynamic batch) and checking it against PyTorch")
     exporter = onnx_export.export_onnx(job.run.imu_encoder, path)
     onnx_export.check_onnx(path)
     windows = job.held_out.imu[:8] if job.config.int8 else None  # real windows when the corpus is loaded anyway
@@ -172,7 +146,7 @@ def export_fp32(job: ExportJob) -> None:
 
 
 def export_int8(job: ExportJob) -> None:
-    job.say("quantizing INT8 for ONNX Runtime (attention and GELU fused, dynamic per-channel INT8)")
+    log.info("quantizing INT8 for ONNX Runtime (attention and GELU fused, dynamic per-channel INT8)")
     info = quantize.quantize_dynamic_int8(job.path("fp32"), job.path("int8"), _attention_heads(job.run.config),
                                           job.held_out.imu[:8])
     job.models["int8"] = {"file": job.path("int8").name, **info}
@@ -183,7 +157,7 @@ def export_qdq(job: ExportJob) -> None:
     train = job.corpus["train"]
     n = min(job.config.calibration_windows, len(train))
     index = np.sort(np.random.default_rng(0).choice(len(train), n, replace=False))
-    job.say(f"quantizing INT8 QDQ for TensorRT ({job.config.calibration_method} calibration on {n} training windows)")
+    log.info(f"quantizing INT8 QDQ for TensorRT ({job.config.calibration_method} calibration on {n} training windows)")
     if n < quantize.MIN_CALIBRATION_WINDOWS:
         job.notes.append(f"the QDQ model was calibrated on only {n} windows (< {quantize.MIN_CALIBRATION_WINDOWS}); "
                          "its activation ranges may be poor")
@@ -200,7 +174,7 @@ def export_tensorrt(job: ExportJob) -> None:
         job.notes.append(f"no TensorRT engine was built: {reason}")
         job.metrics["tensorrt"] = {"built": False, "reason": reason}
         return
-    job.say("building the TensorRT engine from the QDQ model")
+    log.info("building the TensorRT engine from the QDQ model")
     cache = Path(job.config.tensorrt_cache) if job.config.tensorrt_cache else None
     plan, info = tensorrt_build.build_engine(job.path("qdq"), cache)
     name = f"model.int8.{info['key']}.plan"

@@ -10,6 +10,8 @@ an edit rebuilds the whole bank the same way (a new label can take captions from
 
 from __future__ import annotations
 
+import logging
+
 import json
 from pathlib import Path
 
@@ -24,6 +26,8 @@ from aura_edge.runtime.bundle import (LABELS_FILE, MANIFEST_FILE, first_control_
 
 MAX_LABELS = 1000
 MAX_LABEL_CHARS = 200
+
+log = logging.getLogger(__name__)
 
 
 def parse_labels(value: str) -> list[str]:
@@ -115,7 +119,7 @@ def edit_labels(current: list[str], add=(), remove=()) -> list[str]:
     return validate_labels(kept + add, "--add")
 
 
-def rebuild_labels(bundle_dir: Path | str, add=(), remove=(), progress=None) -> list[str]:
+def rebuild_labels(bundle_dir: Path | str, add=(), remove=()) -> list[str]:
     """Rewrite labels.npz (and its sha256 in manifest.json) of an existing bundle; returns the labels.
 
     The bundle is verified first (a tampered one is never re-signed), then copied beside itself
@@ -135,8 +139,7 @@ def rebuild_labels(bundle_dir: Path | str, add=(), remove=(), progress=None) -> 
         for name in manifest["files"]:
             if name != LABELS_FILE:
                 link_or_copy(bundle_dir / name, staging / name)
-        if progress:
-            progress(f"embedding {len(labels)} labels with {spec}")
+        log.info("embedding %d labels with %s", len(labels), spec)
         entry = write_label_bank(staging / LABELS_FILE, labels, spec, templates, anchors, expansion)
         if entry["text_encoder"] != text_encoder_id:
             raise BundleError(f"text encoder {spec!r} now resolves to {entry['text_encoder']}, but the bundle's labels "

@@ -16,7 +16,6 @@ import sys
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -211,13 +210,11 @@ def make_sink(config: StreamConfig):
     return MultiSink(sinks)
 
 
-def stream(config: StreamConfig, sink=None, say: Callable[[str], None] | None = None,
-           sources: list | None = None) -> StreamSummary:
+def stream(config: StreamConfig, sink=None, sources: list | None = None) -> StreamSummary:
     """Recognize activities live from ``config.sources`` (or from ``sources`` already opened, e.g. a
     gateway's own, which stream() closes when it ends); returns what happened."""
     from aura_edge.runtime.bundle import load_bundle
 
-    say = say or log.info
     started = time.monotonic()
     bundle = load_bundle(find_bundle(config.bundle), prefer=config.variant, threads=config.threads)
     recognizer = Recognizer.from_bundle(bundle, smoothing=config.smoothing_config, hop_s=config.hop_s)
@@ -234,10 +231,10 @@ def stream(config: StreamConfig, sink=None, say: Callable[[str], None] | None = 
                             ready_s=time.monotonic() - started)
     int8_path = getattr(bundle.engine, "int8_path", "")
     variant = f"{bundle.variant}: {int8_path}" if int8_path else bundle.variant
-    say(f"bundle {bundle.path} ({variant}, {len(bundle.labels)} labels); streaming "
+    log.info(f"bundle {bundle.path} ({variant}, {len(bundle.labels)} labels); streaming "
         f"{', '.join(summary.sources)}; ready in {summary.ready_s:.2f} s")
     if config.gravity == "removed" and not bundle.contract.get("gravity_removed_ok", False):
-        say("warning: the bundle was trained with gravity included; gravity-removed input loses the "
+        log.warning("the bundle was trained with gravity included; gravity-removed input loses the "
             "orientation cues it relies on, so expect lower accuracy (stream raw accelerometer data if you can)")
     try:
         with _sigterm_as_interrupt():
@@ -340,16 +337,16 @@ def record_session(config: RecordConfig):
 DEMO_ACTIVITIES = ("walking", "running", "jumping")
 
 
-def demo_stream(bundle_dir: Path, seconds: float = 20.0, say: Callable[[str], None] = print) -> StreamSummary:
+def demo_stream(bundle_dir: Path, seconds: float = 20.0) -> StreamSummary:
     """Stream a simulated wearable through the bundle for ``seconds`` and show live labels."""
     each = seconds / len(DEMO_ACTIVITIES)
     spec = f"sim://{','.join(DEMO_ACTIVITIES)}?seconds_each={each:g}&seed=7"
-    summary = stream(StreamConfig([spec], bundle=str(bundle_dir), duration_s=seconds), say=say)
+    summary = stream(StreamConfig([spec], bundle=str(bundle_dir), duration_s=seconds))
     counts = summary.labels.get(summary.sources[0], Counter())
     shown = ", ".join(f"{label} x{n}" for label, n in counts.most_common()) or "none"
     agreement = summary.agreement.get(summary.sources[0])
     p50 = float(np.median(summary.latency_ms)) if summary.latency_ms else float("nan")
-    say(f"{summary.windows} live labels in {summary.seconds:.0f} s ({shown}); "
+    log.info(f"{summary.windows} live labels in {summary.seconds:.0f} s ({shown}); "
         + (f"{agreement:.0%} agree with the simulated activity; " if agreement is not None else "")
         + f"median hop {p50:.1f} ms")
     return summary

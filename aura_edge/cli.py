@@ -4,17 +4,18 @@ function; errors a user can fix are printed as one clear message (exit code 2), 
 from __future__ import annotations
 
 import functools
-import logging
 import sys
 from pathlib import Path
 
 import click
 
 from aura_edge import __version__
+from aura_edge.console import show_messages
 from aura_edge.errors import AuraEdgeError, ConfigError
+from aura_edge.export.config import CALIBRATION_METHODS, ExportConfig  # torch-free: the defaults of `export`
 from aura_edge.runtime.stream import StreamConfig  # torch-free: the defaults of `stream`
 from aura_edge.summaries import print_bundle_summary, print_report_summary
-from aura_edge.train.config import TrainConfig  # torch-free: the defaults of `train`
+from aura_edge.train.config import PRESETS, TrainConfig  # torch-free: the defaults of `train`
 
 
 def _friendly_errors(func):
@@ -44,8 +45,7 @@ def main(verbose: bool) -> None:
       aura-edge eval                      zero-shot + retrieval report for runs/latest
       aura-edge eval --data rec.npz       zero-shot on your own labelled recordings
     """
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    show_messages(verbose)
 
 
 @main.command()
@@ -63,8 +63,8 @@ def main(verbose: bool) -> None:
 @click.option("--stages", default=TrainConfig.stages, show_default=True,
               help="Progressive plan: 1 = IMU vs text [+video]; 2 = IMU + mocap jointly. '1' skips mocap.")
 @click.option("--epochs", default=TrainConfig.epochs, show_default=True,
-              help="Epochs per stage ('N' or 'N1,N2'; fractions ok). auto: 6,1 on a CPU (about 10 min on "
-                   "2 cores), 40,1 on a GPU (about 3 min; twice the macro-F1).")
+              help="Epochs per stage ('N' or 'N1,N2'; fractions ok). auto: 6,1 on a CPU (minutes), 40,1 on a "
+                   "GPU; the longer budget scores much better (docs/generalisation.md).")
 @click.option("--batch-size", default=TrainConfig.batch_size, show_default=True, type=int,
               help="Windows per step (per process).")
 @click.option("--lr", default=TrainConfig.lr, show_default=True, type=float, help="Peak AdamW learning rate.")
@@ -83,16 +83,19 @@ def main(verbose: bool) -> None:
 @click.option("--orientation", default=TrainConfig.orientation, show_default=True, metavar="as-worn|mixed|any|SHARE",
               help="The share of training windows turned to a random orientation, so that a device worn or "
                    "built another way round is still understood. as-worn (0): only small tilts of the usual "
-                   "mountings (a watch's x axis toward the hand); best on devices worn as usual, but a turned "
-                   "device loses a third of its macro-F1. 0.25: a quarter turned; at 40 epochs turned devices keep "
-                   "0.88-0.89 of in-distribution macro-F1 and the 10 Hz watch 0.77-0.82 (two seeds). mixed (0.5) and "
-                   "any (1): fully indifferent to turns, at a price on devices worn as usual (the 10 Hz watch "
-                   "0.79 and 0.70).")
+                   "mountings (a watch's x axis toward the hand), best on devices worn as usual; mixed (0.5) "
+                   "and any (1): indifferent to turns, at a price on devices worn as usual. The measured "
+                   "trade-off is in docs/generalisation.md (Orientation).")
 @click.option("--positives", type=click.Choice(["label", "caption"]), default=TrainConfig.positives, show_default=True,
               help="Windows that are positives for each other in the loss: same activity label, or "
                    "identical caption text only.")
+@click.option("--preset", type=click.Choice(sorted(PRESETS)), default=None,
+              help="A named option set; options given on the command line win. release: the built-in "
+                   "model's recipe (80 stage-1 epochs, a quarter of windows turned, no baseline; "
+                   "MODEL_CARD.md), hours on a CPU, resumable with --resume.")
 @_friendly_errors
-def train(**options) -> None:
+@click.pass_context
+def train(ctx, **options) -> None:
     """Train an IMU encoder by contrastive alignment with frozen text (and video) embeddings.
 
     With no options: SENvT-SS on the built-in synthetic corpus with the MiniLM text encoder, then
@@ -106,20 +109,27 @@ def train(**options) -> None:
         saved = read_config(Path(options["resume"])).train
         config = TrainConfig.from_dict({**saved, "resume": options["resume"]})
     else:
-        config = TrainConfig(**options)
+        config = TrainConfig(**_with_preset(ctx, options))
     run_dir = train_and_report(config)
     if is_main_process():
         print_report_summary(run_dir)
+
+
+def _with_preset(ctx: click.Context, options: dict) -> dict:
+    """Fill the options left at their defaults from --preset (options typed on the command line win)."""
+    preset = PRESETS.get(options["preset"] or "", {})
+    given = {name for name in options
+             if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT}
+    return {**options, **{k: v for k, v in preset.items() if k not in given}}
 
 
 def _label_expansion_option(func):
     return click.option(
         "--label-expansion", type=click.FloatRange(min=0), default=None,
         help="Pull each label toward the run's training captions nearest it (those no other label is nearer), "
-             "with this weight. Default 1 (for runs that record their captions): labels phrased unlike any "
-             "caption go from 0.60 to 0.78 of in-distribution macro-F1 at 40 epochs, labels for activities no "
-             "caption describes lose about 0.01. 8 suits labels that only rename trained activities (0.86); 0 "
-             "leaves labels as typed.")(func)
+             "with this weight. Default 1 (for runs that record their captions) helps labels phrased unlike "
+             "any caption; 8 suits labels that only rename trained activities; 0 leaves labels as typed. "
+             "Measured in docs/generalisation.md (Label expansion).")(func)
 
 
 @main.command("eval")
@@ -153,7 +163,7 @@ def eval_(run_dir: str, data: str | None, placement: str, labels: str | None, ou
         if data is not None:
             raise ConfigError("--conditions scores the built-in synthetic conditions; run it without --data")
         click.echo("scoring held-out conditions (builds a synthetic test set for each):")
-        rows = write_generalisation_report(Path(run_dir), progress=click.echo, label_expansion=label_expansion)
+        rows = write_generalisation_report(Path(run_dir), label_expansion=label_expansion)
         for row in rows:
             models = [k for k in row if isinstance(row[k], dict)]
             scores = ", ".join(f"{m} macro-F1 {row[m]['macro_f1']:.3f}" for m in models)
@@ -186,7 +196,7 @@ def demo(out: str, epochs: str) -> None:
 
 
 @main.command("export")
-@click.option("--run", default="runs/latest", show_default=True, type=click.Path(file_okay=False),
+@click.option("--run", default=ExportConfig.run, show_default=True, type=click.Path(file_okay=False),
               help="Training run to export.")
 @click.option("--int8", is_flag=True, help="Also write model.int8.onnx (ONNX Runtime CPU) and model.int8.qdq.onnx "
                                            "(TensorRT), with FP32-vs-INT8 measurements in the manifest.")
@@ -196,10 +206,10 @@ def demo(out: str, epochs: str) -> None:
                                              "(default: the run's training activities).")
 @click.option("--out", default=None, type=click.Path(file_okay=False), help="Bundle directory [default: RUN/bundle].")
 @click.option("--force", is_flag=True, help="Replace an existing bundle at --out (swapped in only when complete).")
-@click.option("--calibration-windows", default=256, show_default=True, type=int,
+@click.option("--calibration-windows", default=ExportConfig.calibration_windows, show_default=True, type=int,
               help="Training windows that calibrate the QDQ model's activation ranges.")
-@click.option("--calibration-method", type=click.Choice(["entropy", "percentile"]), default="entropy",
-              show_default=True)
+@click.option("--calibration-method", type=click.Choice(CALIBRATION_METHODS),
+              default=ExportConfig.calibration_method, show_default=True)
 @click.option("--data", default=None, help="Corpus for calibration and checks (default: the run's training data).")
 @_label_expansion_option
 @_friendly_errors
@@ -208,10 +218,10 @@ def export(**options) -> None:
 
     The bundle runs with `pip install aura-edge` alone (no torch, no text encoder).
     """
-    from aura_edge.export import ExportConfig, export_bundle
+    from aura_edge.export import export_bundle
 
     try:
-        bundle_dir = export_bundle(ExportConfig(**options), progress=click.echo)
+        bundle_dir = export_bundle(ExportConfig(**options))
     except KeyboardInterrupt:
         click.echo("interrupted; no bundle was written and an existing one is unchanged", err=True)
         sys.exit(130)
@@ -233,7 +243,7 @@ def labels_(bundle_dir: str, add: tuple[str, ...], remove: tuple[str, ...]) -> N
     else:
         from aura_edge.export import rebuild_labels
 
-        labels = rebuild_labels(Path(bundle_dir), add, remove, progress=click.echo)
+        labels = rebuild_labels(Path(bundle_dir), add, remove)
     click.echo(f"{len(labels)} labels: {', '.join(labels)}")
 
 
@@ -298,7 +308,7 @@ def stream_(sources, format_, json_, **options) -> None:
     from aura_edge.runtime.stream import stream
 
     config = StreamConfig(list(sources), format=format_, json=json_, **options)
-    summary = stream(config, say=lambda message: click.echo(message, err=True))
+    summary = stream(config)
     agreement = "".join(f"; {s}: {a:.0%} agree with the source's own labels" for s, a in summary.agreement.items())
     click.echo(f"{'stopped' if summary.interrupted else 'done'} after {summary.seconds:.1f} s: {summary.windows} "
                f"labelled windows, {summary.disconnects()} disconnects reported{agreement}", err=True)

@@ -24,9 +24,8 @@ PROMPT_TEMPLATES = ("{}", "a person is {}", "someone {}", "a person doing {}", "
 # (a softmax temperature of 1/40 on cosine similarity). Chosen with the weight on development
 # phrasings (synth DEV_PHRASINGS, benchmarks/bench_label_expansion.py), never on the test phrasings.
 EXPANSION_SHARPNESS = 40.0
-# The default weight: the best development score for paraphrases plus labels no caption describes.
-# It lifts labels that rename trained activities (unseen phrasing 0.60 -> 0.78 of in-distribution
-# at 40 epochs) and costs labels for activities never captioned about 0.01 macro-F1.
+# The default weight: the best development score for paraphrases plus labels no caption describes
+# (what it gains and costs: docs/generalisation.md, Label expansion).
 DEFAULT_LABEL_EXPANSION = 1.0
 MAX_ANCHORS = 2000
 

@@ -5,11 +5,9 @@ blocks, final norm, CLS -> linear projection into the frozen text encoder's spac
 A fixed per-channel scale sits inside the model so an exported file needs no preprocessing.
 
 New runs also embed the lengths of the specific-force and angular-rate vectors beside the six axes
-(`magnitude_channels`): two channels that do not depend on how the sensor is mounted. On the
-leave-thigh-out protocol at 6 epochs (two seeds) they raised validation macro-F1 from 0.33 to
-0.38, and macro-F1 at the left-out and the seen placements alike; they did not make placements
-transfer better. On the leave-rate-out run the gain was smaller (test macro-F1 0.354 vs 0.341).
-Runs made before them load with the six-channel embedding.
+(`magnitude_channels`): two channels that do not depend on how the sensor is mounted; what they
+gained is in docs/design-notes.md (magnitude channels). Runs made before them load with the
+six-channel embedding.
 """
 
 from __future__ import annotations

@@ -9,9 +9,8 @@ Each window gets, independently:
 - a random 3-D rotation of the sensor frame (the same for accelerometer and gyroscope, as a
   different mounting would produce): a small tilt of the usual mounting or, for the
   ``--orientation`` share of windows (a quarter by default), any orientation at all, so that the
-  model cannot rely on which axis gravity lies along at a placement (a 40-epoch model trained
-  without glasses scored macro-F1 0.13 on them, and 0.39 once their axes were turned to those of
-  a chest strap);
+  model cannot rely on which axis gravity lies along at a placement (docs/generalisation.md,
+  unseen placements);
 - tempo scaling: time stretched by f, gyroscope × f, accelerations about their mean × f²
   (the kinematics of the same movement done f times faster);
 - a trip through a slower device: sampled at a random rate (log-uniform from ``min_rate_hz`` to
@@ -36,8 +35,8 @@ from aura_edge.signals import MODEL_RATE_HZ
 @dataclass(frozen=True)
 class AugmentConfig:
     # Moderate by default: the corpus already varies mounting, rate, filter and gravity convention
-    # per device, and at a short training budget stronger settings slowed learning (2 epochs:
-    # validation macro-F1 0.109 with rotation 45°/resampling 0.5/gravity 0.15 vs 0.137 without).
+    # per device, and at a short training budget stronger settings slowed learning
+    # (docs/design-notes.md, augmentation).
     rotation_deg: float = 30.0      # largest tilt of the sensor frame
     free_rotation_prob: float = 0.0  # share of windows turned to any orientation (set from --orientation)
     scale: float = 0.1              # amplitude × 1 ± scale

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import math
+import shlex
+import sys
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -105,11 +107,11 @@ def _train_one(config: TrainConfig, world: dist_utils.World, device: torch.devic
     run_config = _run_config(config, encoders, text_encoder, corpus, plan, device)
     if world.is_main:
         run.write_config(run_config)
-        print(f"[{run.path.name}] {config.encoder}-{config.size}: "
-              f"{count_parameters(encoders['imu']) / 1e6:.2f} M IMU-encoder parameters, "
-              f"{len(corpus['train'])} training windows, device {device}, {world.size} process(es)")
+        log.info(f"[{run.path.name}] {config.encoder}-{config.size}: "
+                 f"{count_parameters(encoders['imu']) / 1e6:.2f} M IMU-encoder parameters, "
+                 f"{len(corpus['train'])} training windows, device {device}, {world.size} process(es)")
         for stage in plan:
-            print("  plan:", stage.describe())
+            log.info("  plan: %s", stage.describe())
     trainer = Trainer(config, world, device, encoders, loss_fn, run)
     trainer.fit(plan, corpus, text_encoder)
     return trainer
@@ -118,6 +120,7 @@ def _train_one(config: TrainConfig, world: dist_utils.World, device: torch.devic
 def _run_config(config, encoders, text_encoder, corpus, plan, device) -> dict:
     return RunConfig(
         aura_edge_version=__version__,
+        command=shlex.join(["aura-edge", *sys.argv[1:]]),
         imu_encoder=encoders["imu"].config.to_dict(),
         mocap_encoder=encoders["mocap"].config.to_dict() if "mocap" in encoders else None,
         text_encoder=text_encoder.id,
@@ -227,8 +230,8 @@ class Trainer:
                   "val_accuracy": round(result.accuracy, 5), "val_macro_f1": round(result.macro_f1, 5),
                   "logit_scale": scales, "time": round(time.time(), 1)}
         self.run.append_metrics(record)
-        print(f"  epoch {self.epoch_index} (stage {stage.number}): loss {loss:.4f}, "
-              f"val zero-shot acc {result.accuracy:.3f} macro-F1 {result.macro_f1:.3f}")
+        log.info(f"  epoch {self.epoch_index} (stage {stage.number}): loss {loss:.4f}, "
+                 f"val zero-shot acc {result.accuracy:.3f} macro-F1 {result.macro_f1:.3f}")
         if result.macro_f1 > self.best_f1:
             self.best_f1 = result.macro_f1
             self.run.save_best(self.encoders, self.loss_fn)

@@ -29,6 +29,7 @@ class RunConfig:
     plan: tuple[str, ...] = ()             # the progressive plan, as printed
     trained_on: str = ""                   # the device --device auto chose
     aura_edge_version: str = ""
+    command: str = ""                      # the command line that started the run (shell-quoted)
     schema_version: int = SCHEMA_VERSION
     extra: dict = field(default_factory=dict)  # keys this version does not know, kept when rewritten
 

@@ -34,10 +34,8 @@ def parse_stage_list(text: str) -> tuple[int, ...]:
     return stages
 
 
-# --epochs auto: epochs of the first stage, the others get one. Measured on the default corpus
-# (benchmarks/results/generalisation*.md): 6 epochs take about 10 min on 2 CPU cores (held-out
-# macro-F1 0.37); 40 take about 2.5 min on an H100 and reach 0.70, where 40 would take about an hour
-# on the CPU.
+# --epochs auto: epochs of the first stage, the others get one. 6 keeps a CPU run to minutes; a GPU
+# affords 40, which scores far better (benchmarks/results/generalisation*.md, docs/generalisation.md).
 AUTO_FIRST_STAGE_EPOCHS = {"cpu": 6, "cuda": 40}
 
 

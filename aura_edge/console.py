@@ -40,3 +40,4 @@ def show_messages(verbose: bool = False) -> None:
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s" if verbose else "%(message)s"))
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logger.propagate = False  # a root handler set up by a dependency would print each message twice

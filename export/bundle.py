@@ -24,7 +24,7 @@ from aura_edge.errors import ConfigError, DataError, RunError
 from aura_edge.evaluate import PROMPT_TEMPLATES, label_expansion_for, zero_shot
 from aura_edge.export import onnx_export, quantize, tensorrt_build
 from aura_edge.export.atomic import staged_directory
-from aura_edge.export.config import ExportConfig
+from aura_edge.export.config import MIN_CALIBRATION_WINDOWS, ExportConfig
 from aura_edge.export.label_bank import file_entry, parse_labels, validate_labels, write_label_bank
 from aura_edge.models.imu_transformer import SENVT_SIZES
 from aura_edge.runtime.bundle import (BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, LABELS_FILE, MANIFEST_FILE, MODEL_FILES,
@@ -158,8 +158,8 @@ def export_qdq(job: ExportJob) -> None:
     n = min(job.config.calibration_windows, len(train))
     index = np.sort(np.random.default_rng(0).choice(len(train), n, replace=False))
     log.info(f"quantizing INT8 QDQ for TensorRT ({job.config.calibration_method} calibration on {n} training windows)")
-    if n < quantize.MIN_CALIBRATION_WINDOWS:
-        job.notes.append(f"the QDQ model was calibrated on only {n} windows (< {quantize.MIN_CALIBRATION_WINDOWS}); "
+    if n < MIN_CALIBRATION_WINDOWS:
+        job.notes.append(f"the QDQ model was calibrated on only {n} windows (< {MIN_CALIBRATION_WINDOWS}); "
                          "its activation ranges may be poor")
     info = quantize.quantize_qdq_int8(job.path("fp32"), job.path("qdq"), train.imu[index],
                                       job.config.calibration_method)

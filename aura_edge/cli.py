@@ -15,7 +15,10 @@ from aura_edge.errors import AuraEdgeError, ConfigError
 from aura_edge.export.config import CALIBRATION_METHODS, ExportConfig  # torch-free: the defaults of `export`
 from aura_edge.runtime.stream import StreamConfig  # torch-free: the defaults of `stream`
 from aura_edge.summaries import print_bundle_summary, print_report_summary
-from aura_edge.train.config import PRESETS, TrainConfig  # torch-free: the defaults of `train`
+from aura_edge.train.config import PRESETS, TrainConfig, fine_tune_defaults  # torch-free
+
+
+PRETRAINED_EVAL_DIR = "runs/pretrained-eval"   # reports on the built-in model (the package is read-only)
 
 
 def _friendly_errors(func):
@@ -91,8 +94,12 @@ def main(verbose: bool) -> None:
                    "identical caption text only.")
 @click.option("--preset", type=click.Choice(sorted(PRESETS)), default=None,
               help="A named option set; options given on the command line win. release: the built-in "
-                   "model's recipe (80 stage-1 epochs, a quarter of windows turned, no baseline; "
-                   "MODEL_CARD.md), hours on a CPU, resumable with --resume.")
+                   "model's recipe (MODEL_CARD.md), hours on a CPU, resumable with --resume.")
+@click.option("--init", default=None, metavar="RUN|pretrained",
+              help="Fine-tune: start from this run's weights ('pretrained': the built-in model) on --data, "
+                   "e.g. a directory of your own train/val/test .npz windows. Takes the run's architecture "
+                   "and text encoder, and small-data defaults unless given (a low --lr, few --epochs, stage 1, "
+                   "no baseline); the report compares before and after on your test split.")
 @_friendly_errors
 @click.pass_context
 def train(ctx, **options) -> None:
@@ -116,8 +123,10 @@ def train(ctx, **options) -> None:
 
 
 def _with_preset(ctx: click.Context, options: dict) -> dict:
-    """Fill the options left at their defaults from --preset (options typed on the command line win)."""
-    preset = PRESETS.get(options["preset"] or "", {})
+    """Fill the options left at their defaults from --preset and --init (options typed on the
+    command line win)."""
+    preset = {**PRESETS.get(options["preset"] or "", {}),
+              **(fine_tune_defaults(options["init"]) if options["init"] else {})}
     given = {name for name in options
              if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT}
     return {**options, **{k: v for k, v in preset.items() if k not in given}}
@@ -133,8 +142,9 @@ def _label_expansion_option(func):
 
 
 @main.command("eval")
-@click.option("--run", "run_dir", default="runs/latest", show_default=True, type=click.Path(file_okay=False),
-              help="Run directory to evaluate.")
+@click.option("--run", "run_dir", default="runs/latest", show_default=True, metavar="DIR|pretrained",
+              help="Run directory to evaluate ('pretrained': the built-in model; its reports go to --out, "
+                   f"default {PRETRAINED_EVAL_DIR}).")
 @click.option("--data", default=None,
               help="Labelled recordings: an .npz with imu, rate_hz, label[, units, gravity], or a PAMAP2_Dataset "
                    "directory; default: the run's held-out synthetic test subjects.")
@@ -156,26 +166,31 @@ def eval_(run_dir: str, data: str | None, placement: str, labels: str | None, ou
     units (g or m/s2, deg/s or rad/s) and gravity (included or removed, as phone and watch
     'linear acceleration' APIs report), and is converted to the model's input.
     """
+    from aura_edge import pretrained
     from aura_edge.report import evaluate_recordings, write_generalisation_report, write_run_report
 
+    run_path = pretrained.run_path(run_dir)
+    if pretrained.is_builtin(run_path) and out is None:
+        out = PRETRAINED_EVAL_DIR   # never inside the installed package
+    report_dir = Path(out) if out else run_path
     label_list = [s.strip() for s in labels.split(",") if s.strip()] if labels else None
     if conditions:
         if data is not None:
             raise ConfigError("--conditions scores the built-in synthetic conditions; run it without --data")
         click.echo("scoring held-out conditions (builds a synthetic test set for each):")
-        rows = write_generalisation_report(Path(run_dir), label_expansion=label_expansion)
+        rows = write_generalisation_report(run_path, label_expansion=label_expansion, out_dir=report_dir)
         for row in rows:
             models = [k for k in row if isinstance(row[k], dict)]
             scores = ", ".join(f"{m} macro-F1 {row[m]['macro_f1']:.3f}" for m in models)
             click.echo(f"  {row['condition']:<24} {scores}" + (f"  ({row['ratio']:.2f} of in-distribution)"
                                                                   if row.get("ratio") is not None else ""))
-        print_report_summary(Path(run_dir))   # the report was refreshed with the table; no second evaluation
+        print_report_summary(report_dir)   # the report was refreshed with the table; no second evaluation
         return
     if data is None:
-        write_run_report(Path(run_dir), label_expansion=label_expansion)
-        print_report_summary(Path(run_dir))
+        write_run_report(run_path, label_expansion=label_expansion, out_dir=report_dir)
+        print_report_summary(report_dir)
         return
-    summary = evaluate_recordings(Path(run_dir), Path(data), Path(out) if out else None, label_list, placement,
+    summary = evaluate_recordings(run_path, Path(data), Path(out) if out else None, label_list, placement,
                                   label_expansion)
     click.echo(f"{summary['n']} windows, {summary['classes']} labels: zero-shot accuracy "
                f"{summary['accuracy']:.3f}, macro-F1 {summary['macro_f1']:.3f}")
@@ -196,8 +211,8 @@ def demo(out: str, epochs: str) -> None:
 
 
 @main.command("export")
-@click.option("--run", default=ExportConfig.run, show_default=True, type=click.Path(file_okay=False),
-              help="Training run to export.")
+@click.option("--run", default=ExportConfig.run, show_default=True, metavar="DIR|pretrained",
+              help="Training run to export ('pretrained': the built-in model, with --out).")
 @click.option("--int8", is_flag=True, help="Also write model.int8.onnx (ONNX Runtime CPU) and model.int8.qdq.onnx "
                                            "(TensorRT), with FP32-vs-INT8 measurements in the manifest.")
 @click.option("--tensorrt", is_flag=True, help="Also build a TensorRT engine here (needs TensorRT and a GPU; "
@@ -229,22 +244,29 @@ def export(**options) -> None:
 
 
 @main.command("labels")
-@click.option("--bundle", "bundle_dir", required=True, type=click.Path(file_okay=False), help="Bundle directory.")
+@click.option("--bundle", "bundle_dir", required=True, metavar="DIR|pretrained",
+              help="Bundle directory ('pretrained': the built-in model's bundle).")
 @click.option("--add", multiple=True, help="Label to add (repeatable).")
 @click.option("--remove", multiple=True, help="Label to remove (repeatable).")
+@click.option("--out", default=None, type=click.Path(file_okay=False),
+              help="Write the edited bundle to this new directory instead of editing in place (required "
+                   "for the built-in bundle, which is read-only).")
 @_friendly_errors
-def labels_(bundle_dir: str, add: tuple[str, ...], remove: tuple[str, ...]) -> None:
+def labels_(bundle_dir: str, add: tuple[str, ...], remove: tuple[str, ...], out: str | None) -> None:
     """Show, or rebuild with --add/--remove, a bundle's label bank without re-exporting its model."""
+    from aura_edge import pretrained
+
     if not add and not remove:
         from aura_edge.runtime.bundle import LABELS_FILE, read_label_bank, read_manifest, verify_files
 
-        verify_files(Path(bundle_dir), read_manifest(Path(bundle_dir)))
-        labels = read_label_bank(Path(bundle_dir) / LABELS_FILE)[0]
+        path = pretrained.bundle_path(bundle_dir)
+        verify_files(path, read_manifest(path))
+        labels = read_label_bank(path / LABELS_FILE)[0]
     else:
         from aura_edge.export import rebuild_labels
 
-        labels = rebuild_labels(Path(bundle_dir), add, remove)
-    click.echo(f"{len(labels)} labels: {', '.join(labels)}")
+        labels = rebuild_labels(bundle_dir, add, remove, out)
+    click.echo(f"{len(labels)} labels: {', '.join(labels)}" + (f" (written to {out})" if out else ""))
 
 
 def _source_flags(func):
@@ -269,8 +291,9 @@ def _source_flags(func):
 
 @main.command("stream")
 @click.argument("sources", nargs=-1, required=True)
-@click.option("--bundle", default=None, type=click.Path(file_okay=False),
-              help="Exported bundle (default: the newest, runs/latest/bundle).")
+@click.option("--bundle", default=None, metavar="DIR|pretrained",
+              help="Exported bundle (default: the newest under runs/, runs/latest/bundle first; else the "
+                   "built-in pretrained model).")
 @click.option("--variant", type=click.Choice(["int8", "fp32", "qdq", "tensorrt"]), default=StreamConfig.variant,
               show_default=True,
               help="Which model of the bundle to run.")

@@ -7,9 +7,8 @@ baseline and puts both side by side.
 
 from __future__ import annotations
 
-import logging
-
 import json
+import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,9 +70,14 @@ def evaluate_run(run: LoadedRun, windows: WindowSet, text_encoder=None, labels: 
                          result, per_placement, ret)
 
 
-def write_run_report(run_dir: Path, windows: WindowSet | None = None, label_expansion: float | None = None) -> dict:
-    """Evaluate a run (and its baseline-rnn/ if present) on the test split and write the report."""
+def write_run_report(run_dir: Path, windows: WindowSet | None = None, label_expansion: float | None = None,
+                     out_dir: Path | None = None, init_dir: Path | None = None) -> dict:
+    """Evaluate a run (and its baseline-rnn/ if present) on the test split and write the report
+    into ``out_dir`` (default: the run). ``init_dir``: the run it was fine-tuned from, scored on the
+    same windows as "before fine-tuning"."""
     run_dir = Path(run_dir)
+    out_dir = Path(out_dir or run_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
     main = load_run(run_dir)
     if windows is None:
         windows = load_corpus(main.config.data)["test"]
@@ -84,27 +88,32 @@ def write_run_report(run_dir: Path, windows: WindowSet | None = None, label_expa
     evaluations = []
     for path, run in runs:
         ev = evaluate_run(run, windows, text_encoder, label_expansion=label_expansion)
-        save_confusion_png(ev.zero_shot, run_dir / f"confusion_{ev.family}.png",
+        save_confusion_png(ev.zero_shot, out_dir / f"confusion_{ev.family}.png",
                            f"{ev.name} zero-shot on held-out subjects")
         evaluations.append(ev)
-    _plot_curves(run_dir, [(ev.name, p) for ev, (p, _) in zip(evaluations, runs)])
+    _plot_curves(out_dir, [(ev.name, p) for ev, (p, _) in zip(evaluations, runs)])
     models = [{**ev.summary(), "train_seconds": _train_seconds(path)} for ev, (path, _) in zip(evaluations, runs)]
     report = {"run": str(run_dir), "test_windows": len(windows), "text_encoder": main.config.text_encoder,
               "label_expansion": label_expansion_for(main.config, label_expansion), "models": models}
-    (run_dir / "report.json").write_text(json.dumps(report, indent=2) + "\n")
-    (run_dir / "report.md").write_text(render_markdown(report, main.config, _read_generalisation(run_dir)))
+    if init_dir is not None:
+        before = evaluate_run(load_run(init_dir), windows, text_encoder, label_expansion=label_expansion)
+        report["before_fine_tuning"] = {"init": str(init_dir), **before.summary()}
+    (out_dir / "report.json").write_text(json.dumps(report, indent=2) + "\n")
+    (out_dir / "report.md").write_text(render_markdown(report, main.config, _read_generalisation(out_dir)))
     return report
 
 
 GENERALISATION_FILE = "generalisation.json"
 
 
-def write_generalisation_report(run_dir: Path, windows: int = 3,
-                                label_expansion: float | None = None) -> list[dict]:
+def write_generalisation_report(run_dir: Path, windows: int = 3, label_expansion: float | None = None,
+                                out_dir: Path | None = None) -> list[dict]:
     """Score the run (and its baseline) under the held-out conditions of ``generalisation.py``;
     writes generalisation.json and adds the table to report.md. Placements the run was trained
-    without get their own (leave-one-placement-out) condition."""
+    without get their own (leave-one-placement-out) condition. Files go to ``out_dir`` (default: the run)."""
     run_dir = Path(run_dir)
+    out_dir = Path(out_dir or run_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
     runs = {"main": load_run(run_dir)}
     if (run_dir / BASELINE_DIR / "model.safetensors").is_file():
         runs["baseline"] = load_run(run_dir / BASELINE_DIR)
@@ -123,14 +132,14 @@ def write_generalisation_report(run_dir: Path, windows: int = 3,
         rows.append(evaluate_condition(condition, named, text_encoder, built[condition.config][condition.split],
                                        label_expansion))
     rows = with_ratios(rows, next(iter(named)))
-    (run_dir / GENERALISATION_FILE).write_text(json.dumps({"models": list(named), "rows": rows,
+    (out_dir / GENERALISATION_FILE).write_text(json.dumps({"models": list(named), "rows": rows,
                                                            "label_expansion": label_expansion_for(
                                                                runs["main"].config, label_expansion)}, indent=2) + "\n")
-    if (run_dir / "report.json").is_file():
-        report = json.loads((run_dir / "report.json").read_text())
-        (run_dir / "report.md").write_text(render_markdown(report, runs["main"].config, _read_generalisation(run_dir)))
+    if (out_dir / "report.json").is_file():
+        report = json.loads((out_dir / "report.json").read_text())
+        (out_dir / "report.md").write_text(render_markdown(report, runs["main"].config, _read_generalisation(out_dir)))
     else:
-        write_run_report(run_dir)   # a first report, which picks up the table just written
+        write_run_report(run_dir, out_dir=out_dir)   # a first report, which picks up the table just written
     return rows
 
 
@@ -204,6 +213,8 @@ def render_markdown(report: dict, config: RunConfig, generalisation: dict | None
               "|---|" + "---|" * len(report["models"])]
     for label in report["models"][0]["per_class_f1"]:
         lines.append(f"| {label} | " + " | ".join(f"{m['per_class_f1'][label]:.3f}" for m in report["models"]) + " |")
+    if report.get("before_fine_tuning"):
+        lines += ["", *_fine_tuning_lines(report)]
     if generalisation:
         lines += ["", "## Generalisation (held-out conditions, `aura-edge eval --conditions`)", "",
                   markdown_table(generalisation["rows"], generalisation["models"]), "",
@@ -213,6 +224,16 @@ def render_markdown(report: dict, config: RunConfig, generalisation: dict | None
     lines += ["", "## Plots", "", "![training curves](training_curves.png)", ""]
     lines += [f"![confusion {m['family']}](confusion_{m['family']}.png)" for m in report["models"]]
     return "\n".join(lines) + "\n"
+
+
+def _fine_tuning_lines(report: dict) -> list[str]:
+    """Before (the --init model) and after fine-tuning, on the same test windows."""
+    before, after = report["before_fine_tuning"], report["models"][0]
+    lines = [f"## Fine-tuning: before and after (test split, {report['test_windows']} windows)", "",
+             f"Started from `{before['init']}`.", "", "| | accuracy | macro-F1 |", "|---|---|---|"]
+    for name, m in (("before (--init model)", before), ("after fine-tuning", after)):
+        lines.append(f"| {name} | {m['zero_shot']['accuracy']:.3f} | {m['zero_shot']['macro_f1']:.3f} |")
+    return lines
 
 
 def _expansion_note(weight: float) -> str:

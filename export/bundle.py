@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from aura_edge import __version__
+from aura_edge import __version__, pretrained
 from aura_edge.errors import ConfigError, DataError, RunError
 from aura_edge.evaluate import PROMPT_TEMPLATES, label_expansion_for, zero_shot
 from aura_edge.export import onnx_export, quantize, tensorrt_build
@@ -82,11 +82,13 @@ class ExportJob:
 def export_bundle(config: ExportConfig) -> Path:
     """Export the run in `config` as a bundle; returns the bundle directory. Progress is logged
     (`aura_edge.console`)."""
-    run = load_run(Path(config.run))
+    run_dir = pretrained.run_path(config.run)
+    target = Path(config.out) if config.out else run_dir.resolve() / "bundle"
+    pretrained.refuse_builtin_target(target)
+    run = load_run(run_dir)
     contract = _contract(run)
     default_labels = list(run.config.labels)
     labels = parse_labels(config.labels) if config.labels is not None else validate_labels(default_labels)
-    target = Path(config.out) if config.out else Path(config.run).resolve() / "bundle"
     steps = ["labels", "fp32"] + (["int8", "qdq"] if config.int8 else []) + (["tensorrt"] if config.tensorrt else [])
     started = time.monotonic()
     with staged_directory(target, replace=config.force) as staging:

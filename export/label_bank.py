@@ -10,13 +10,13 @@ an edit rebuilds the whole bank the same way (a new label can take captions from
 
 from __future__ import annotations
 
-import logging
-
 import json
+import logging
 from pathlib import Path
 
 import numpy as np
 
+from aura_edge import pretrained
 from aura_edge.errors import BundleError, ConfigError
 from aura_edge.evaluate import build_label_bank
 from aura_edge.export.atomic import link_or_copy, staged_directory
@@ -119,13 +119,16 @@ def edit_labels(current: list[str], add=(), remove=()) -> list[str]:
     return validate_labels(kept + add, "--add")
 
 
-def rebuild_labels(bundle_dir: Path | str, add=(), remove=()) -> list[str]:
-    """Rewrite labels.npz (and its sha256 in manifest.json) of an existing bundle; returns the labels.
+def rebuild_labels(bundle_dir: Path | str, add=(), remove=(), out: Path | str | None = None) -> list[str]:
+    """Rewrite labels.npz (and its sha256 in manifest.json) of a bundle; returns the labels.
 
-    The bundle is verified first (a tampered one is never re-signed), then copied beside itself
-    with hard links, edited, and swapped in atomically like an export.
+    The bundle is verified first (a tampered one is never re-signed), then copied (hard links
+    where possible) beside the target, edited, and swapped in atomically like an export. The
+    target is the bundle itself, or a new bundle at ``out``; never the built-in model.
     """
-    bundle_dir = Path(bundle_dir)
+    bundle_dir = pretrained.bundle_path(bundle_dir)
+    target = Path(out) if out is not None else bundle_dir
+    pretrained.refuse_builtin_target(target)
     manifest = read_manifest(bundle_dir)
     verify_files(bundle_dir, manifest)
     current, _, templates, text_encoder_id = read_label_bank(bundle_dir / LABELS_FILE)
@@ -135,7 +138,7 @@ def rebuild_labels(bundle_dir: Path | str, add=(), remove=()) -> list[str]:
     if not spec:
         raise BundleError(f"{bundle_dir / MANIFEST_FILE} does not say which text encoder made its labels; "
                           "re-export the bundle")
-    with staged_directory(bundle_dir, replace=True) as staging:
+    with staged_directory(target, replace=out is None) as staging:
         for name in manifest["files"]:
             if name != LABELS_FILE:
                 link_or_copy(bundle_dir / name, staging / name)

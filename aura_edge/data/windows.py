@@ -14,10 +14,12 @@ MOCAP_FRAMES = 50  # 5 s at 10 FPS
 MOCAP_FEATURES = 51  # 17 COCO joints x xyz, pelvis-centred metres
 
 
-WINDOW_SET_MEMBERS = {"imu": Member(NUMBERS, (3,)), "label": Member(TEXT, (1,)), "caption": Member(TEXT, (1,)),
-                      "subject": Member(NUMBERS, (1,)), "placement": Member(TEXT, (1,)),
+WINDOW_SET_MEMBERS = {"imu": Member(NUMBERS, (3,)), "label": Member(TEXT, (1,)),
+                      "caption": Member(TEXT, (1,), required=False), "subject": Member(NUMBERS, (1,), required=False),
+                      "placement": Member(TEXT, (1,), required=False),
                       "mocap": Member(NUMBERS, (3,), required=False), "frames": Member(NUMBERS, (5,), required=False)}
-WINDOW_SET_KEYS = "imu (N, 6, 1000), label, caption, subject, placement [, mocap, frames]"
+WINDOW_SET_KEYS = "imu (N, 6, 1000), label [, caption, subject, placement, mocap, frames]"
+UNKNOWN_SUBJECT = -1   # a file without subject ids: its windows are not checked for people shared across splits
 
 
 @dataclass
@@ -75,4 +77,9 @@ class WindowSet:
     @classmethod
     def load(cls, path) -> "WindowSet":
         """A window set saved by ``save``; headers are checked before any data is read (safe_npz)."""
-        return cls(**{"mocap": None, "frames": None, **read_npz(path, WINDOW_SET_MEMBERS, WINDOW_SET_KEYS)})
+        arrays = read_npz(path, WINDOW_SET_MEMBERS, WINDOW_SET_KEYS)
+        n = len(arrays["label"])
+        # A user's own windows may carry labels only: the label is then the caption to align with.
+        defaults = {"caption": arrays["label"], "subject": np.full(n, UNKNOWN_SUBJECT),
+                    "placement": np.full(n, "unknown"), "mocap": None, "frames": None}
+        return cls(**{**defaults, **arrays})

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from aura_edge import pretrained
 from aura_edge.errors import BundleError
 from aura_edge.signals import CHANNELS, MODEL_RATE_HZ, WINDOW_SAMPLES
 
@@ -38,6 +39,11 @@ CONTRACT_METADATA_KEY = "aura_edge.input_contract"  # the contract inside each O
 REQUIRED_CONTRACT = {"rate_hz": MODEL_RATE_HZ, "window_samples": WINDOW_SAMPLES, "channels": list(CHANNELS),
                      "acc_unit": "m/s2", "gyro_unit": "rad/s", "gravity": "included"}
 REEXPORT = "re-export it with `aura-edge export --int8 --force --out {path}` or copy the bundle again"
+
+
+def remedy(path: Path) -> str:
+    """What to do about a damaged bundle: re-export it, or for the built-in one, reinstall."""
+    return pretrained.REINSTALL if pretrained.is_builtin(path) else REEXPORT.format(path=path)
 
 
 def sha256_file(path: Path) -> str:
@@ -107,20 +113,20 @@ def read_manifest(path: Path) -> dict:
     file = path / MANIFEST_FILE
     if not file.is_file():
         raise BundleError(f"{path} has no {MANIFEST_FILE}, so it is not a complete bundle; "
-                          f"{REEXPORT.format(path=path)}")
+                          f"{remedy(path)}")
     try:
         manifest = json.loads(file.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise BundleError(f"{file} is not valid JSON ({exc}); {REEXPORT.format(path=path)}") from exc
+        raise BundleError(f"{file} is not valid JSON ({exc}); {remedy(path)}") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != BUNDLE_FORMAT:
-        raise BundleError(f"{file} is not an aura-edge bundle manifest; {REEXPORT.format(path=path)}")
+        raise BundleError(f"{file} is not an aura-edge bundle manifest; {remedy(path)}")
     check_manifest_schema(manifest, path)
     return manifest
 
 
 def check_manifest_schema(manifest: dict, path: Path) -> None:
     """Types and cross-references the runtime relies on; every model is a hashed plain file name."""
-    file, fix = path / MANIFEST_FILE, REEXPORT.format(path=path)
+    file, fix = path / MANIFEST_FILE, remedy(path)
     version = manifest.get("format_version", 0)
     if not isinstance(version, int) or isinstance(version, bool):
         raise BundleError(f"{file} has format_version {version!r}, not a whole number; {fix}")
@@ -157,19 +163,19 @@ def decision_threshold(manifest: dict):
 def verify_files(path: Path, manifest: dict) -> None:
     """Every file listed in the manifest exists and has the recorded sha256."""
     files = manifest["files"]
-    for required in (MODEL_FILES["fp32"], LABELS_FILE):
-        if required not in files:
-            raise BundleError(f"{path / MANIFEST_FILE} does not list {required}; {REEXPORT.format(path=path)}")
+    if LABELS_FILE not in files or not manifest["models"]:
+        missing = LABELS_FILE if LABELS_FILE not in files else "any model"
+        raise BundleError(f"{path / MANIFEST_FILE} does not list {missing}; {remedy(path)}")
     for name, entry in files.items():
         file = path / name
         if Path(name).name != name:
             raise BundleError(f"{path / MANIFEST_FILE} lists {name!r}, which is not a plain file name; "
-                              f"{REEXPORT.format(path=path)}")
+                              f"{remedy(path)}")
         if not file.is_file():
-            raise BundleError(f"bundle file {name} is missing from {path}; {REEXPORT.format(path=path)}")
+            raise BundleError(f"bundle file {name} is missing from {path}; {remedy(path)}")
         if sha256_file(file) != entry.get("sha256"):
             raise BundleError(f"bundle file {name} in {path} does not match the sha256 in {MANIFEST_FILE}: it was "
-                              f"modified or damaged after export; {REEXPORT.format(path=path)}")
+                              f"modified or damaged after export; {remedy(path)}")
 
 
 def first_control_character(text: str) -> str | None:
@@ -186,7 +192,7 @@ def check_contract(manifest: dict, path: Path) -> dict:
                               "export the bundle from a run trained on the canonical input contract")
     if not isinstance(contract.get("embedding_dim"), int) or contract["embedding_dim"] < 1:
         raise BundleError(f"{path / MANIFEST_FILE} has no valid embedding_dim in its input contract; "
-                          f"{REEXPORT.format(path=path)}")
+                          f"{remedy(path)}")
     return contract
 
 
@@ -224,10 +230,12 @@ def choose_model(manifest: dict, prefer: str, path: Path) -> tuple[str, str]:
         raise BundleError(f"unknown model variant {prefer!r}; use one of {', '.join([*MODEL_FILES, 'tensorrt'])}")
     if prefer in models:
         return prefer, models[prefer]["file"]
-    if prefer == "int8":
+    if prefer == "int8" and "fp32" in models:
         log.info("%s has no INT8 model; using FP32", path)
         return "fp32", models["fp32"]["file"]
-    hint = "--tensorrt on the target machine" if prefer == "tensorrt" else "--int8"
+    # The built-in bundle ships INT8 only (a small wheel); its FP32 model comes from exporting its run.
+    hint = {"tensorrt": "--tensorrt on the target machine",
+            "fp32": "`aura-edge export --run RUN --out DIR` (RUN may be 'pretrained')"}.get(prefer, "--int8")
     raise BundleError(f"{path} has no {prefer} model (it has {', '.join(models)}); export with {hint}")
 
 
@@ -236,7 +244,7 @@ def _weight_bits(manifest: dict, variant: str, path: Path) -> int:
     bits = manifest["models"][variant].get("weight_bits", 8)
     if not isinstance(bits, int) or isinstance(bits, bool) or not 2 <= bits <= 8:
         raise BundleError(f"{path / MANIFEST_FILE} gives the {variant} model weight_bits={bits!r}; "
-                          f"{REEXPORT.format(path=path)}")
+                          f"{remedy(path)}")
     return bits
 
 
@@ -251,7 +259,7 @@ def _open_engine(model_path: Path, variant: str, manifest: dict, threads: int):
         _check_onnx_model(engine, contract)
     if engine.output_dim != contract["embedding_dim"]:
         raise BundleError(f"{model_path.name} outputs {engine.output_dim}-d embeddings but the contract says "
-                          f"{contract['embedding_dim']}; {REEXPORT.format(path=model_path.parent)}")
+                          f"{contract['embedding_dim']}; {remedy(model_path.parent)}")
     return engine
 
 
@@ -276,7 +284,7 @@ def _check_onnx_model(engine, contract: dict) -> None:
     embedded = engine.metadata.get(CONTRACT_METADATA_KEY)
     if embedded is None or json.loads(embedded) != contract:
         raise BundleError(f"the input contract inside {name} differs from {MANIFEST_FILE}; the files come from "
-                          f"different exports; {REEXPORT.format(path=engine.path.parent)}")
+                          f"different exports; {remedy(engine.path.parent)}")
     if engine.input_shape[1:] != [len(contract["channels"]), contract["window_samples"]]:
         raise BundleError(f"{name} takes input {engine.input_shape}, not (batch, {len(contract['channels'])}, "
-                          f"{contract['window_samples']}); {REEXPORT.format(path=engine.path.parent)}")
+                          f"{contract['window_samples']}); {remedy(engine.path.parent)}")

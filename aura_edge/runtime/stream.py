@@ -22,7 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from aura_edge.errors import BundleError, ConfigError, DataError, DeviceError
+from aura_edge import pretrained
+from aura_edge.errors import ConfigError, DataError, DeviceError
 from aura_edge.runtime.recognizer import UNKNOWN, Recognition, Recognizer, SmoothingConfig
 from aura_edge.runtime.sinks import ConsoleView, JsonLinesSink, LinkEvent, MultiSink, log_sink
 from aura_edge.signals import GRAVITY_CONVENTIONS, MAX_RATE_HZ, MIN_RATE_HZ, parse_units
@@ -39,7 +40,8 @@ FLAG_NAMES = {"baud": "--baud", "format": "--format", "rate_hz": "--rate", "acc_
 @dataclass
 class StreamConfig:
     sources: list[str] = field(default_factory=list)
-    bundle: str | None = None          # default: the newest bundle under runs/ (runs/latest/bundle first)
+    bundle: str | None = None          # default: the newest bundle under runs/ (runs/latest/bundle first),
+                                       #   else the built-in one ('pretrained')
     variant: str = "int8"              # int8 | fp32 | qdq | tensorrt
     baud: int | None = None
     format: str | None = None          # csv | frames (sim:// also: samples)
@@ -106,17 +108,21 @@ class StreamSummary:
 # --- bundle and sources ----------------------------------------------------------------------------
 
 def find_bundle(path: str | Path | None = None, runs_dir: Path = DEFAULT_RUNS_DIR) -> Path:
-    """``path`` itself, else runs/latest/bundle, else the newest runs/*/bundle."""
+    """``path`` itself ('pretrained': the built-in bundle), else runs/latest/bundle, else the newest
+    runs/*/bundle, else the built-in bundle (said on the first line of output)."""
     if path is not None:
-        return Path(path)
+        return pretrained.bundle_path(path)
     latest = runs_dir / "latest" / BUNDLE_SUBDIR
     if (latest / "manifest.json").is_file():
         return latest
     found = sorted(runs_dir.glob(f"*/{BUNDLE_SUBDIR}/manifest.json"), key=lambda p: p.stat().st_mtime)
-    if not found:
-        raise BundleError(f"no bundle found under {runs_dir}/ (looked for {latest} and {runs_dir}/*/{BUNDLE_SUBDIR}); "
-                          "export one with `aura-edge export --int8`, or pass --bundle DIR")
-    return found[-1].parent
+    if found:
+        return found[-1].parent
+    trained = " (runs/ holds trained runs without a bundle: `aura-edge export --int8` makes one)" \
+        if any(runs_dir.glob("*/model.safetensors")) else ""
+    log.info(f"using the built-in pretrained model (no bundle under {runs_dir}/){trained}; "
+             "see MODEL_CARD.md, or pass --bundle DIR")
+    return pretrained.bundle_path(pretrained.NAME)
 
 
 def flag_options(baud=None, format=None, rate_hz=None, units=None, axes=None, speed=None) -> dict:

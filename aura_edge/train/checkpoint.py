@@ -106,10 +106,7 @@ def load_run(run_dir: Path | str, weights: str = WEIGHTS_FILE) -> LoadedRun:
     if not path.is_file():
         raise RunError(f"{run_dir} has no {weights}; the run did not finish an epoch. Resume it with "
                        f"`aura-edge train --resume {run_dir}` or pass another run")
-    try:
-        tensors = load_file(str(path))
-    except (SafetensorError, OSError, ValueError) as exc:
-        raise WeightsError(f"{path} is corrupt ({exc}); retrain or pass another run") from exc
+    tensors = read_weights(path)
     modules = {"imu": build_encoder(config.imu_encoder)}
     if config.mocap_encoder:
         modules["mocap"] = build_encoder(config.mocap_encoder)
@@ -117,6 +114,14 @@ def load_run(run_dir: Path | str, weights: str = WEIGHTS_FILE) -> LoadedRun:
     for module in modules.values():
         module.eval()
     return LoadedRun(run_dir, config, modules["imu"], modules.get("mocap"))
+
+
+def read_weights(path: Path) -> dict[str, torch.Tensor]:
+    """A safetensors file's tensors (FP16 weights load into FP32 modules as they are copied in)."""
+    try:
+        return load_file(str(path))
+    except (SafetensorError, OSError, ValueError) as exc:
+        raise WeightsError(f"{path} is corrupt ({exc}); retrain or pass another run") from exc
 
 
 def _unwrap(module: nn.Module) -> nn.Module:

@@ -3,12 +3,14 @@ from here without importing the trainer."""
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, fields
 
+from aura_edge import pretrained
 from aura_edge.errors import ConfigError
+from aura_edge.train.run_config import RunConfig
 from aura_edge.train.stages import parse_epochs, parse_stage_list, resolve_epochs
-
 
 SYNTH_KEYS = ("seed", "placements", "exclude", "activities", "rates", "gravity_removed", "windows", "subjects",
               "episode_seed", "random_sites")
@@ -81,6 +83,7 @@ class TrainConfig:
     progress: bool = True
     max_train_windows: int | None = None  # cap the corpus (tests, quick demos)
     preset: str | None = None  # a name of PRESETS: the options it sets are recorded beside it
+    init: str | None = None    # start from this run's weights ('pretrained': the built-in model)
 
     def __post_init__(self) -> None:
         """Parse every option once (a bad one fails here, before anything is built); the typed
@@ -129,13 +132,32 @@ class TrainConfig:
 
 
 # Named option sets for `aura-edge train --preset NAME`; options given on the command line win.
-# release: the built-in model (MODEL_CARD.md). 80 stage-1 epochs: measured runs still gain up to
-# there (docs/generalisation.md); about 1.5 h on 2 CPU cores, resumable. Stage 2
+# release: the built-in model (MODEL_CARD.md). Measured runs still gain up to 80 stage-1 epochs
+# (docs/generalisation.md); hours on 2 CPU cores, resumable with --resume. Stage 2
 # (mocap) is left out: the shipped model is the IMU encoder alone. The RNN baseline for the model
 # card is trained separately (--encoder rnn), so the release run is not twice as long.
 PRESETS = {
     "release": {"epochs": "80", "stages": "1", "orientation": "0.25", "baseline": False, "seed": 0},
 }
+
+
+# `train --init RUN`: fine-tuning on a user's few minutes of labelled windows. A low learning rate
+# keeps what the model knows (nothing is frozen: the patch embedding has to adapt to a new placement's
+# signal); a few epochs suffice on small data, and each is cheap. Measured in docs/fine-tuning.md.
+FINE_TUNE = {"epochs": "20", "stages": "1", "lr": 1e-4, "batch_size": 32, "baseline": False}
+
+
+def fine_tune_defaults(init: str) -> dict:
+    """The options `--init` sets unless given: FINE_TUNE, and the architecture and text encoder of
+    the run it starts from (a different one given on the command line is refused by the trainer)."""
+    path = pretrained.run_path(init) / "config.json"
+    try:
+        config = RunConfig.from_dict(json.loads(path.read_text()), str(path))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"--init {init}: cannot read {path} ({exc}); pass a finished run directory "
+                          "or 'pretrained'") from exc
+    return {**FINE_TUNE, "encoder": config.imu_encoder["family"], "size": config.imu_encoder["size"],
+            "text_encoder": config.text_encoder_spec}
 
 
 # --orientation: 'as-worn' keeps the mounting conventions of the corpus's devices (a watch's x axis

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from aura_edge.data.egoexo4d import is_egoexo4d_root, load_egoexo4d
-from aura_edge.data.windows import WindowSet
+from aura_edge.data.windows import UNKNOWN_SUBJECT, WINDOW_SET_KEYS, WindowSet
 from aura_edge.errors import ConfigError, DataError
 from aura_edge.models.frozen import EmbeddingCache, OpenCLIPEncoder
 from aura_edge.synth import build_corpus
@@ -44,9 +44,9 @@ def load_corpus(data: str) -> dict[str, WindowSet]:
     missing = [s for s in SPLITS if not (root / f"{s}.npz").is_file()]
     if missing:
         raise DataError(f"{root} lacks {', '.join(f'{s}.npz' for s in missing)}; each split is a WindowSet "
-                        "file (imu, label, caption, subject, placement[, mocap])")
+                        f"file ({WINDOW_SET_KEYS})")
     corpus = {s: WindowSet.load(root / f"{s}.npz") for s in SPLITS}
-    shared = set(corpus["train"].subject.tolist()) & set(corpus["test"].subject.tolist())
+    shared = (set(corpus["train"].subject.tolist()) & set(corpus["test"].subject.tolist())) - {UNKNOWN_SUBJECT}
     if shared:
         raise DataError(f"subjects {sorted(shared)[:5]} appear in both train and test; split by subject")
     return corpus

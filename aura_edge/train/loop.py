@@ -6,6 +6,7 @@ split, keeps the best weights in model.safetensors, and writes last.safetensors 
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import shlex
@@ -17,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from aura_edge import __version__
+from aura_edge import __version__, pretrained
 from aura_edge.errors import ConfigError
 from aura_edge.evaluate import PROMPT_TEMPLATES, anchor_captions, build_label_bank, zero_shot
 from aura_edge.models import build_encoder, count_parameters, embed_imu, imu_encoder_config
@@ -101,6 +102,8 @@ def _train_one(config: TrainConfig, world: dist_utils.World, device: torch.devic
         encoders["mocap"] = build_encoder({"family": "mocap-transformer", "size": config.size,
                                            "embed_dim": text_encoder.dim})
     loss_fn = ContrastiveLoss(sorted({p for s in plan for p in s.pairs}))
+    if config.init:
+        _start_from(config.init, encoders["imu"], loss_fn, text_encoder.id)
     # Rank 0 names and creates the run directory; the others use the path it chose.
     run_path = dist_utils.from_main(lambda: RunDir.create(config, True, link_latest).path, world)
     run = RunDir(run_path, world.is_main)
@@ -115,6 +118,28 @@ def _train_one(config: TrainConfig, world: dist_utils.World, device: torch.devic
     trainer = Trainer(config, world, device, encoders, loss_fn, run)
     trainer.fit(plan, corpus, text_encoder)
     return trainer
+
+
+def _start_from(init: str, encoder: torch.nn.Module, loss_fn: ContrastiveLoss, text_encoder_id: str) -> None:
+    """--init: load a run's IMU encoder (and its temperatures) after checking that it is the encoder
+    this run builds and was trained against the same text encoder."""
+    init_dir = pretrained.run_path(init)
+    source = ckpt.read_config(init_dir)
+    built = json.loads(json.dumps(encoder.config.to_dict()))   # tuples as lists, like config.json
+    differs = [f"{key} {source.imu_encoder.get(key)!r} there, {value!r} here" for key, value in built.items()
+               if source.imu_encoder.get(key) != value]
+    if differs:
+        raise ConfigError(f"--init {init} holds a {source.model_name} encoder that differs from the one this run "
+                          f"builds ({'; '.join(differs)}); leave --encoder/--size out or pick another run")
+    if source.text_encoder != text_encoder_id:
+        raise ConfigError(f"--init {init} was trained against text encoder {source.text_encoder}, this run uses "
+                          f"{text_encoder_id}; pass --text-encoder {source.text_encoder_spec}")
+    tensors = ckpt.read_weights(init_dir / ckpt.WEIGHTS_FILE)
+    ckpt.load_module_tensors({"imu": encoder}, tensors, str(init_dir / ckpt.WEIGHTS_FILE))
+    own = loss_fn.state_dict()
+    loss_fn.load_state_dict({k[len("loss."):]: v for k, v in tensors.items()
+                             if k.startswith("loss.") and k[len("loss."):] in own}, strict=False)
+    log.info(f"starting from {init} ({source.model_name}, trained with `{source.command or 'unknown'}`)")
 
 
 def _run_config(config, encoders, text_encoder, corpus, plan, device) -> dict:

@@ -207,6 +207,7 @@ def main() -> None:
     result = {"machine": f"{platform.processor() or platform.machine()}, {len(os.sched_getaffinity(0))} cores",
               "main_run": str(run), "main_train_seconds": seconds, "target_ratio": TARGET_RATIO,
               "main_run_training": training, "rows": rows,
+              "lopo": {"epochs": args.lopo_epochs, "stages": args.lopo_stages} if lopo else {},
               "wrist_10hz_gravity_removed": {**wrist, "ratio": wrist_ratio}}
     watch_row = {"condition": "10 Hz watch, end to end", "senvt-SS": {"macro_f1": wrist["macro_f1"]}}
     plot(rows + [watch_row], RESULTS / f"{name}.png", reference)
@@ -224,7 +225,8 @@ def render_markdown(result: dict, name: str, lopo_epochs: str | None, lopo_stage
              + (f" --seed {training['seed']}" if training.get("seed") else "")
              + "`"
              + (f", the leave-one-placement-out runs with `--epochs {lopo_epochs} --stages {lopo_stages}`, the same "
-                "orientation and random sites." if lopo_epochs else "."),
+                f"orientation{' and random sites' if 'random_sites' in training['data'] else ''}." if lopo_epochs
+                else "."),
              "", "| condition | windows | SENvT-SS accuracy | SENvT-SS macro-F1 | RNN accuracy | RNN macro-F1 | "
              "SENvT ratio to in-distribution | >= 0.8 |", "|---|---|---|---|---|---|---|---|"]
     for r in rows:
@@ -234,7 +236,8 @@ def render_markdown(result: dict, name: str, lopo_epochs: str | None, lopo_stage
                      f"{rnn} | {r['ratio']:.2f} | {'PASS' if r['pass'] else 'FAIL'} |")
     lopo_done = [r for r in rows if "ratio_to_seen_placements" in r]
     if lopo_done:
-        lines += ["", f"Leave-one-placement-out runs train stages {lopo_stages}, for --lopo-epochs; the same models on "
+        trained = "stage 1 only" if lopo_stages == "1" else f"stages {lopo_stages}"
+        lines += ["", f"Leave-one-placement-out runs train {trained}, for --lopo-epochs; the same models on "
                   "unseen people at the placements they did see (the placement gap alone):", "",
                   "| left out | macro-F1 there | macro-F1 at seen placements | ratio | main run (trained with it) "
                   "there |", "|---|---|---|---|---|"]

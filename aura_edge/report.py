@@ -174,7 +174,8 @@ def _plot_curves(run_dir: Path, runs: list[tuple[str, Path]]) -> None:
     for name, path in runs:
         rows = _read_metrics(path)
         epochs = [r["epoch"] for r in rows]
-        ax_loss.plot(epochs, [r["train_loss"] for r in rows], marker="o", label=name)
+        trained = [r for r in rows if "train_loss" in r]   # a fine-tuned run's epoch 0 is its starting point
+        ax_loss.plot([r["epoch"] for r in trained], [r["train_loss"] for r in trained], marker="o", label=name)
         ax_f1.plot(epochs, [r["val_macro_f1"] for r in rows], marker="o", label=name)
     ax_loss.set(xlabel="epoch", ylabel="training loss (sum over pairs)", title="Training loss")
     ax_f1.set(xlabel="epoch", ylabel="macro-F1", title="Validation zero-shot macro-F1", ylim=(0, 1))

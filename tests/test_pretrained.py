@@ -145,10 +145,13 @@ def test_fine_tuning_starts_from_the_builtin_weights_and_reports_before_and_afte
     assert "Fine-tuning: before and after" in (run / "report.md").read_text()
     from aura_edge.train.checkpoint import load_run
 
-    tuned, init = load_run(run), load_run(pretrained.RUN_DIR)
+    tuned, init = load_run(run, weights="last.safetensors"), load_run(pretrained.RUN_DIR)
     a, b = tuned.imu_encoder.state_dict(), init.imu_encoder.state_dict()
     drift = max(float((a[k] - b[k]).abs().max()) for k in a if a[k].is_floating_point())
     assert 0 < drift < 0.05   # moved a little from the built-in weights, not trained from scratch
+    metrics = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    assert metrics[0]["epoch"] == 0 and len(metrics) == 2   # the starting weights were a candidate
+    assert set(json.loads((pretrained.RUN_DIR / "config.json").read_text())["captions"]) <= set(config["captions"])
 
 
 def test_init_refuses_another_architecture_with_what_differs(tiny_corpus_dir, tmp_path):

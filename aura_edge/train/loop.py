@@ -102,12 +102,11 @@ def _train_one(config: TrainConfig, world: dist_utils.World, device: torch.devic
         encoders["mocap"] = build_encoder({"family": "mocap-transformer", "size": config.size,
                                            "embed_dim": text_encoder.dim})
     loss_fn = ContrastiveLoss(sorted({p for s in plan for p in s.pairs}))
-    if config.init:
-        _start_from(config.init, encoders["imu"], loss_fn, text_encoder.id)
+    init_captions = _start_from(config.init, encoders["imu"], loss_fn, text_encoder.id) if config.init else ()
     # Rank 0 names and creates the run directory; the others use the path it chose.
     run_path = dist_utils.from_main(lambda: RunDir.create(config, True, link_latest).path, world)
     run = RunDir(run_path, world.is_main)
-    run_config = _run_config(config, encoders, text_encoder, corpus, plan, device)
+    run_config = _run_config(config, encoders, text_encoder, corpus, plan, device, init_captions)
     if world.is_main:
         run.write_config(run_config)
         log.info(f"[{run.path.name}] {config.encoder}-{config.size}: "
@@ -120,9 +119,10 @@ def _train_one(config: TrainConfig, world: dist_utils.World, device: torch.devic
     return trainer
 
 
-def _start_from(init: str, encoder: torch.nn.Module, loss_fn: ContrastiveLoss, text_encoder_id: str) -> None:
+def _start_from(init: str, encoder: torch.nn.Module, loss_fn: ContrastiveLoss, text_encoder_id: str) -> tuple:
     """--init: load a run's IMU encoder (and its temperatures) after checking that it is the encoder
-    this run builds and was trained against the same text encoder."""
+    this run builds and was trained against the same text encoder; returns the run's captions (the
+    fine-tuned run keeps them as label-expansion anchors, beside its own)."""
     init_dir = pretrained.run_path(init)
     source = ckpt.read_config(init_dir)
     built = json.loads(json.dumps(encoder.config.to_dict()))   # tuples as lists, like config.json
@@ -140,9 +140,10 @@ def _start_from(init: str, encoder: torch.nn.Module, loss_fn: ContrastiveLoss, t
     loss_fn.load_state_dict({k[len("loss."):]: v for k, v in tensors.items()
                              if k.startswith("loss.") and k[len("loss."):] in own}, strict=False)
     log.info(f"starting from {init} ({source.model_name}, trained with `{source.command or 'unknown'}`)")
+    return source.captions
 
 
-def _run_config(config, encoders, text_encoder, corpus, plan, device) -> dict:
+def _run_config(config, encoders, text_encoder, corpus, plan, device, init_captions=()) -> dict:
     return RunConfig(
         aura_edge_version=__version__,
         command=shlex.join(["aura-edge", *sys.argv[1:]]),
@@ -152,7 +153,8 @@ def _run_config(config, encoders, text_encoder, corpus, plan, device) -> dict:
         input_contract=input_contract(text_encoder.dim, _sees_gravity_removed(config)),
         labels=tuple(corpus["train"].labels),
         prompt_templates=tuple(PROMPT_TEMPLATES),
-        captions=tuple(anchor_captions(corpus["train"].caption)),   # anchors for label expansion at export / eval
+        # anchors for label expansion at export / eval (a fine-tuned run keeps its --init run's too)
+        captions=tuple(dict.fromkeys([*anchor_captions(corpus["train"].caption), *init_captions])),
         plan=tuple(s.describe() for s in plan),
         train=config.as_dict(),
         trained_on=str(device),  # what --device auto chose; "train" keeps the option as given
@@ -182,6 +184,8 @@ class Trainer:
         if corpus["train"].mocap is not None:
             train_windows["mocap"] = torch.from_numpy(corpus["train"].mocap)
         resume_at = self.run.resume_point()
+        if self.config.init and not resume_at:
+            self._score_start(corpus["val"])
         for stage in plan:
             self._run_stage(stage, train_windows, train_targets, corpus["val"], resume_at)
 
@@ -242,6 +246,19 @@ class Trainer:
         if "mocap" in models:
             emb["mocap"] = models["mocap"](windows["mocap"][idx].to(self.device, non_blocking=True))
         return emb
+
+    def _score_start(self, val_set) -> None:
+        """--init: the starting weights are the first candidate for the best model (epoch 0), so
+        fine-tuning that does not help on the validation split is not kept."""
+        if self.world.is_main:
+            result = zero_shot(embed_imu(self.encoders["imu"], val_set.imu, self.device), val_set.label,
+                               self.val_labels, self.val_bank)
+            self.best_f1 = result.macro_f1
+            self.run.save_best(self.encoders, self.loss_fn)
+            self.run.append_metrics({"epoch": 0, "stage": 0, "val_accuracy": round(result.accuracy, 5),
+                                     "val_macro_f1": round(result.macro_f1, 5), "time": round(time.time(), 1)})
+            log.info(f"  before fine-tuning: val zero-shot acc {result.accuracy:.3f} macro-F1 {result.macro_f1:.3f}")
+        dist_utils.barrier(self.world)
 
     def _end_epoch(self, stage, epoch, loss, val_set, optimizer, scheduler) -> None:
         self.epoch_index += 1

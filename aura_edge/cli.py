@@ -152,13 +152,17 @@ def _label_expansion_option(func):
               help="Which PAMAP2 sensor to evaluate (PAMAP2 only).")
 @click.option("--labels", default=None, help="Comma-separated label set for zero-shot (default: labels in the data).")
 @click.option("--out", default=None, type=click.Path(file_okay=False), help="Where to write the evaluation report.")
+@click.option("--shots", default=None, metavar="K[,K...]",
+              help="Few-shot enrollment with --data: enroll K windows per class from half the people (a "
+                   "'subject' key in the npz) and score the others, over several draws, beside zero-shot.")
+@click.option("--draws", default=5, show_default=True, type=click.IntRange(1, 100), help="Draws per K (--shots).")
 @click.option("--conditions", is_flag=True,
               help="Also score held-out conditions (unseen people, 10-25 Hz devices, gravity removed, unseen "
                    "label phrasing, placements the run never saw) and add the table to the report.")
 @_label_expansion_option
 @_friendly_errors
-def eval_(run_dir: str, data: str | None, placement: str, labels: str | None, out: str | None,
-          conditions: bool, label_expansion: float) -> None:
+def eval_(run_dir: str, data: str | None, placement: str, labels: str | None, out: str | None, shots: str | None,
+          draws: int, conditions: bool, label_expansion: float) -> None:
     """Zero-shot classification (accuracy, macro-F1, confusion matrix) and retrieval (R@k, MRR).
 
     \b
@@ -174,6 +178,8 @@ def eval_(run_dir: str, data: str | None, placement: str, labels: str | None, ou
         out = PRETRAINED_EVAL_DIR   # never inside the installed package
     report_dir = Path(out) if out else run_path
     label_list = [s.strip() for s in labels.split(",") if s.strip()] if labels else None
+    if shots and data is None:
+        raise ConfigError("--shots needs --data: labelled windows (with a 'subject' key, to enroll from other people)")
     if conditions:
         if data is not None:
             raise ConfigError("--conditions scores the built-in synthetic conditions; run it without --data")
@@ -190,10 +196,28 @@ def eval_(run_dir: str, data: str | None, placement: str, labels: str | None, ou
         write_run_report(run_path, label_expansion=label_expansion, out_dir=report_dir)
         print_report_summary(report_dir)
         return
+    if shots:
+        _eval_shots(run_path, Path(data), shots, draws, out, placement, label_expansion)
+        return
     summary = evaluate_recordings(run_path, Path(data), Path(out) if out else None, label_list, placement,
                                   label_expansion)
     click.echo(f"{summary['n']} windows, {summary['classes']} labels: zero-shot accuracy "
                f"{summary['accuracy']:.3f}, macro-F1 {summary['macro_f1']:.3f}")
+    click.echo(f"report: {summary['report']}")
+
+
+def _eval_shots(run_path: Path, data: Path, shots: str, draws: int, out: str | None, placement: str,
+                label_expansion) -> None:
+    from aura_edge.report import evaluate_few_shot
+
+    try:
+        ks = sorted({int(k) for k in shots.split(",")})
+    except ValueError:
+        raise ConfigError(f"--shots {shots!r} is not a list of whole numbers; e.g. --shots 1,3,5,10") from None
+    if ks[0] < 1:
+        raise ConfigError(f"--shots {shots!r}: K must be at least 1")
+    summary = evaluate_few_shot(run_path, data, ks, draws, Path(out) if out else None, placement, label_expansion)
+    click.echo(Path(summary["report"]).read_text().rstrip())
     click.echo(f"report: {summary['report']}")
 
 
@@ -267,6 +291,46 @@ def labels_(bundle_dir: str, add: tuple[str, ...], remove: tuple[str, ...], out:
 
         labels = rebuild_labels(bundle_dir, add, remove, out)
     click.echo(f"{len(labels)} labels: {', '.join(labels)}" + (f" (written to {out})" if out else ""))
+
+
+@main.command("enroll")
+@click.argument("name")
+@click.argument("recordings", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--bundle", "bundle_dir", default=None, metavar="DIR|pretrained",
+              help="Bundle to teach (default: the newest under runs/, as `stream` picks it).")
+@click.option("--out", default=None, type=click.Path(file_okay=False),
+              help="Write the taught bundle to this new directory instead of editing in place (required for "
+                   "the built-in bundle, which is read-only).")
+@click.option("--remove", is_flag=True, help="Remove the enrolled class NAME instead (no recordings).")
+@click.option("--rate", "rate_hz", type=float, default=None, help="Sample rate of recordings without timestamps.")
+@click.option("--units", default=None, help="Units of the recordings as ACC,GYRO, e.g. g,deg/s (default m/s2,rad/s).")
+@click.option("--axes", default=None, help="Device axes -> canonical frame, e.g. x,-z,y (default x,y,z).")
+@_friendly_errors
+def enroll_(name: str, recordings: tuple[str, ...], bundle_dir: str | None, out: str | None, remove: bool,
+            **options) -> None:
+    """Teach a bundle the activity NAME from RECORDINGS (CSV from `aura-edge record`, a replay CSV/NPZ,
+    or an .npz of windows labelled NAME): no training and no torch, the bundle's own model embeds
+    them. Enrolling NAME again replaces its examples; --remove forgets it. Streams then score it
+    beside the text labels.
+
+    \b
+      aura-edge record /dev/ttyACM0 --label "bird dog" --duration 30 --out birddog.csv
+      aura-edge enroll "bird dog" birddog.csv
+    """
+    from aura_edge.export.enroll import enroll, unenroll
+    from aura_edge.runtime.stream import find_bundle
+
+    path = find_bundle(bundle_dir)
+    if remove:
+        if recordings:
+            raise ConfigError("--remove takes only the class name, not recordings")
+        result = unenroll(path, name, out)
+        click.echo(f"removed {name!r} from {result.bundle}")
+    else:
+        result = enroll(path, name, recordings, out, **options)
+        click.echo(f"enrolled {name!r} from {result.windows} windows into {result.bundle}")
+    classes = ", ".join(f"{n} ({k} windows)" for n, k in result.classes.items()) or "none"
+    click.echo(f"enrolled classes: {classes}")
 
 
 def _source_flags(func):

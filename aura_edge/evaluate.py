@@ -115,12 +115,17 @@ class ZeroShotResult:
 
 def zero_shot(embeddings: np.ndarray, true_labels, labels: list[str], label_bank: np.ndarray) -> ZeroShotResult:
     """Classify each embedding as the label whose bank vector is most similar."""
+    return classify(embeddings @ label_bank.T, true_labels, labels)
+
+
+def classify(scores: np.ndarray, true_labels, labels: list[str]) -> ZeroShotResult:
+    """(N, C) scores of ``labels`` -> accuracy, macro-F1 and confusion of their argmax."""
     true_labels = np.asarray(true_labels).astype(str)
     unknown = sorted(set(true_labels) - set(labels))
     if unknown:
         raise DataError(f"labels {unknown} are not in the label set {labels}")
     truth = np.array([labels.index(lab) for lab in true_labels])
-    predicted = np.argmax(embeddings @ label_bank.T, axis=1)
+    predicted = np.argmax(scores, axis=1)
     confusion = np.zeros((len(labels), len(labels)), dtype=np.int64)
     np.add.at(confusion, (truth, predicted), 1)
     f1 = f1_per_class(confusion)

@@ -215,7 +215,19 @@ def _fidelity(job: ExportJob, variant: str) -> dict:
         result["zero_shot_accuracy"] = {name: zero_shot(e, windows.label, labels, bank).accuracy
                                         for name, e in (("fp32", ref), ("int8", out))}
         result["unknown_below"] = unknown_threshold(out, windows.label, labels, bank)
+        result["score_percentiles"] = score_percentiles(out, windows.label, labels, bank)
     return result
+
+
+def score_percentiles(embeddings: np.ndarray, truth, labels: list[str], bank: np.ndarray) -> dict | None:
+    """5th percentile and median of the top-1 cosine of correctly classified held-out windows: the
+    scale that classes enrolled from examples are calibrated to (aura_edge.runtime.enrolled)."""
+    scores = embeddings @ bank.T
+    correct = np.array(labels)[scores.argmax(axis=1)] == np.asarray(truth).astype(str)
+    if correct.sum() < 5:
+        return None
+    top1 = scores.max(axis=1)[correct]
+    return {"p5": round(float(np.percentile(top1, 5)), 4), "p50": round(float(np.percentile(top1, 50)), 4)}
 
 
 def unknown_threshold(embeddings: np.ndarray, truth, labels: list[str], bank: np.ndarray,
@@ -238,8 +250,9 @@ def unknown_threshold(embeddings: np.ndarray, truth, labels: list[str], bank: np
 def _output_contract(job: ExportJob) -> dict:
     """What the model's output means for the runtime: unit embeddings, and the 'unknown' cut-off
     measured at export (None without INT8 held-out checks; the runtime then keeps its default)."""
+    measured = job.metrics.get("int8_vs_fp32", {})
     return {"embedding_dim": job.contract["embedding_dim"], "l2_normalised": True,
-            "unknown_below": job.metrics.get("int8_vs_fp32", {}).get("unknown_below")}
+            "unknown_below": measured.get("unknown_below"), "score_percentiles": measured.get("score_percentiles")}
 
 
 def _write_manifest(job: ExportJob, seconds: float) -> None:

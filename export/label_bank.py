@@ -23,6 +23,7 @@ from aura_edge.export.atomic import link_or_copy, staged_directory
 from aura_edge.models.frozen import load_text_encoder
 from aura_edge.runtime.bundle import (LABELS_FILE, MANIFEST_FILE, first_control_character, read_label_bank,
                                       read_manifest, sha256_file, verify_files)
+from aura_edge.runtime.enrolled import KEYS as ENROLLED_KEYS
 
 MAX_LABELS = 1000
 MAX_LABEL_CHARS = 200
@@ -144,6 +145,7 @@ def rebuild_labels(bundle_dir: Path | str, add=(), remove=(), out: Path | str | 
                 link_or_copy(bundle_dir / name, staging / name)
         log.info("embedding %d labels with %s", len(labels), spec)
         entry = write_label_bank(staging / LABELS_FILE, labels, spec, templates, anchors, expansion)
+        _keep_enrolled(bundle_dir / LABELS_FILE, staging / LABELS_FILE)
         if entry["text_encoder"] != text_encoder_id:
             raise BundleError(f"text encoder {spec!r} now resolves to {entry['text_encoder']}, but the bundle's labels "
                               f"came from {text_encoder_id}; the new label embeddings would not match the model. "
@@ -152,6 +154,17 @@ def rebuild_labels(bundle_dir: Path | str, add=(), remove=(), out: Path | str | 
         manifest["files"][LABELS_FILE] = file_entry(staging / LABELS_FILE)
         (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n")
     return labels
+
+
+def _keep_enrolled(old: Path, new: Path) -> None:
+    """Carry the classes enrolled from examples (`aura-edge enroll`) over to the rebuilt bank."""
+    with np.load(old, allow_pickle=False) as z:
+        enrolled = {key: z[key] for key in ENROLLED_KEYS if key in z.files}
+    if not enrolled:
+        return
+    with np.load(new, allow_pickle=False) as z:
+        arrays = {key: z[key] for key in z.files}
+    np.savez(new, **arrays, **enrolled)
 
 
 def file_entry(path: Path) -> dict:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -38,11 +39,9 @@ class ReplaySource(Source):
         self.path = Path(path)
         if not self.path.is_file():
             raise DeviceError(f"replay file {str(self.path)!r} does not exist; pass a CSV or NPZ recording")
-        t_s, imu, self.labels = _load(self.path, rate_hz, time_unit)
-        check_finite(imu, f"replay file {self.path}")
-        self.imu = SampleConverter(acc_unit, gyro_unit, axes)(imu)
-        self.rate_hz = rate_hz or _rate_from(t_s, self.path)
-        self.t_s = t_s
+        recording = read_recording(self.path, rate_hz, acc_unit, gyro_unit, axes, time_unit)
+        self.imu, self.rate_hz, self.t_s, self.labels = recording.imu, recording.rate_hz, recording.t_s, recording.labels
+        t_s = self.t_s
         self.resets = np.concatenate(([False], np.diff(t_s) < 0))
         self.loop = loop
         self._play = play_times(t_s, self.rate_hz)
@@ -74,6 +73,25 @@ class ReplaySource(Source):
             batches.append(SampleBatch(backdate(t_device, now - (self._play[end - 1] - self._play[b - 1])),
                                        t_device.copy(), self.imu[a:b], reset))
         return batches
+
+
+@dataclass(frozen=True)
+class Recording:
+    """A recording file as replay plays it: canonical units and axes, the device's rate."""
+
+    imu: np.ndarray              # (T, 6) float32, m/s² and rad/s, canonical axes
+    t_s: np.ndarray              # (T,) seconds
+    rate_hz: float
+    labels: np.ndarray | None    # (T,) per-sample labels, when the file has a label column
+
+
+def read_recording(path: Path | str, rate_hz: float | None = None, acc_unit: str = "m/s2", gyro_unit: str = "rad/s",
+                   axes: str = "x,y,z", time_unit: str = "auto") -> Recording:
+    """Read a CSV (what `aura-edge record` writes, or bare sample lines) or NPZ recording."""
+    path = Path(path)
+    t_s, imu, labels = _load(path, rate_hz, time_unit)
+    check_finite(imu, f"recording {path}")
+    return Recording(SampleConverter(acc_unit, gyro_unit, axes)(imu), t_s, rate_hz or _rate_from(t_s, path), labels)
 
 
 def _rate_from(t_s: np.ndarray, path: Path) -> float:

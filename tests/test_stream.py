@@ -18,8 +18,9 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from aura_edge import pretrained
 from aura_edge.cli import main
-from aura_edge.errors import BundleError, ConfigError
+from aura_edge.errors import ConfigError
 from aura_edge.firmware_bridge import encode_frame
 from aura_edge.runtime.bundle import CONTRACT_METADATA_KEY, REQUIRED_CONTRACT
 from aura_edge.runtime.stream import LinkWatch, StreamConfig, find_bundle, flag_options, open_sources, stream
@@ -287,8 +288,7 @@ def test_record_writes_a_labelled_csv_that_replays(tmp_path, bundle_dir):
 
 def test_default_bundle_is_runs_latest_then_the_newest(tmp_path):
     runs = tmp_path / "runs"
-    with pytest.raises(BundleError, match="aura-edge export"):
-        find_bundle(None, runs)
+    assert find_bundle(None, runs) == pretrained.BUNDLE_DIR   # nothing exported yet: the built-in model
     for name in ("a", "b"):
         (runs / name / "bundle").mkdir(parents=True)
         (runs / name / "bundle" / "manifest.json").write_text("{}")

@@ -32,6 +32,7 @@ class LabelledRecordings:
     acc_unit: str
     gyro_unit: str
     gravity: str
+    subject: np.ndarray | None = None   # (N,) who recorded each window, when the file says
 
     @property
     def labels(self) -> list[str]:
@@ -39,8 +40,9 @@ class LabelledRecordings:
 
 
 MEMBERS = {"imu": Member(NUMBERS, (3,)), "rate_hz": Member(NUMBERS, (0, 1)), "label": Member(TEXT, (1,)),
-           "units": Member(TEXT, (0, 1), required=False), "gravity": Member(TEXT, (0,), required=False)}
-DESCRIBE = "imu (N, T, 6), rate_hz and label (N,) [, units, gravity]"
+           "units": Member(TEXT, (0, 1), required=False), "gravity": Member(TEXT, (0,), required=False),
+           "subject": Member(NUMBERS + TEXT, (1,), required=False)}
+DESCRIBE = "imu (N, T, 6), rate_hz and label (N,) [, units, gravity, subject (N,)]"
 # Beyond what any wearable IMU measures (about 1000 g, 1000 rad/s): almost always wrong units.
 MAX_ACC_MS2, MAX_GYRO_RADS = 1e4, 1e3
 
@@ -65,7 +67,10 @@ def load_labelled_recordings(path: Path | str) -> LabelledRecordings:
     check_finite(imu, f"'imu' in {path}")
     _check_magnitudes(imu, acc_unit, gyro_unit, path)
     windows = [to_model_windows(w, rate_hz, acc_unit, gyro_unit, gravity) for w in imu]
-    return LabelledRecordings(windows, label, rate_hz, acc_unit, gyro_unit, gravity)
+    subject = arrays["subject"].astype(str) if "subject" in arrays else None
+    if subject is not None and len(subject) != len(label):
+        raise DataError(f"'subject' has {len(subject)} entries but 'imu' has {len(imu)} windows")
+    return LabelledRecordings(windows, label, rate_hz, acc_unit, gyro_unit, gravity, subject)
 
 
 def _read_rate(raw: np.ndarray, path: Path) -> float:

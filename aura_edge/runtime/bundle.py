@@ -25,6 +25,8 @@ import numpy as np
 
 from aura_edge import pretrained
 from aura_edge.errors import BundleError
+from aura_edge.runtime.enrolled import DEFAULT_TEXT_PERCENTILES, EnrolledClasses
+from aura_edge.runtime.enrolled import KEYS as ENROLLED_KEYS
 from aura_edge.signals import CHANNELS, MODEL_RATE_HZ, WINDOW_SAMPLES
 
 log = logging.getLogger(__name__)
@@ -66,6 +68,7 @@ class Bundle:
     label_bank: np.ndarray          # (C, D) unit rows, in the order of `labels`
     templates: list[str] = field(default_factory=list)
     text_encoder: str = ""
+    enrolled: EnrolledClasses | None = None   # classes taught by example (`aura-edge enroll`), after the labels
 
     @property
     def contract(self) -> dict:
@@ -83,9 +86,25 @@ class Bundle:
     def embed(self, windows: np.ndarray) -> np.ndarray:
         return self.engine.embed(windows)
 
+    @property
+    def class_names(self) -> list[str]:
+        """Every class the bundle recognises: its text labels, then the classes enrolled from
+        examples under other names (`aura_edge.runtime.enrolled`)."""
+        return self.enrolled.class_names(self.labels) if self.enrolled else list(self.labels)
+
+    @property
+    def text_percentiles(self) -> dict:
+        """5th percentile and median of correct top-1 text cosines at export (enrollment's scale)."""
+        recorded = self.manifest.get("output_contract", {}).get("score_percentiles")
+        valid = (isinstance(recorded, dict) and all(isinstance(recorded.get(k), (int, float)) for k in ("p5", "p50"))
+                 and -1 <= recorded["p5"] < recorded["p50"] <= 1)
+        return recorded if valid else DEFAULT_TEXT_PERCENTILES
+
     def scores(self, embeddings: np.ndarray) -> np.ndarray:
-        """(B, D) unit embeddings -> (B, C) cosine similarity with every label."""
-        return np.asarray(embeddings, dtype=np.float32) @ self.label_bank.T
+        """(B, D) unit embeddings -> (B, C) scores of ``class_names``: cosine similarity with every
+        text label, then the calibrated scores of the enrolled classes."""
+        scores = np.asarray(embeddings, dtype=np.float32) @ self.label_bank.T
+        return self.enrolled.combine(scores, embeddings, self.labels) if self.enrolled else scores
 
 
 def load_bundle(path: Path | str, prefer: str = "int8", threads: int = 1) -> Bundle:
@@ -102,9 +121,10 @@ def load_bundle(path: Path | str, prefer: str = "int8", threads: int = 1) -> Bun
     if bank.shape[1] != contract["embedding_dim"]:
         raise BundleError(f"{path / LABELS_FILE} holds {bank.shape[1]}-d label embeddings but the model makes "
                           f"{contract['embedding_dim']}-d ones; rebuild it with `aura-edge labels --bundle {path}`")
+    enrolled = read_enrolled(path / LABELS_FILE, bank.shape[1])
     variant, model_file = choose_model(manifest, prefer, path)
     engine = _open_engine(path / model_file, variant, manifest, threads)
-    return Bundle(path, manifest, variant, engine, labels, bank, templates, text_encoder)
+    return Bundle(path, manifest, variant, engine, labels, bank, templates, text_encoder, enrolled)
 
 
 def read_manifest(path: Path) -> dict:
@@ -221,6 +241,13 @@ def read_label_bank(file: Path) -> tuple[list[str], np.ndarray, list[str], str]:
         raise BundleError(f"{file} holds label embeddings that are not unit vectors; rebuild it with "
                           f"`aura-edge labels --bundle {file.parent}`")
     return labels, bank, templates, text_encoder
+
+
+def read_enrolled(file: Path, dim: int) -> EnrolledClasses:
+    """The classes enrolled from examples in a labels.npz (none for text-only banks)."""
+    with np.load(file, allow_pickle=False) as z:
+        arrays = {key: z[key] for key in ENROLLED_KEYS if key in z}
+    return EnrolledClasses.from_arrays(arrays, dim, str(file))
 
 
 def choose_model(manifest: dict, prefer: str, path: Path) -> tuple[str, str]:

@@ -24,6 +24,7 @@ from typing import Protocol
 import numpy as np
 
 from aura_edge.errors import ConfigError
+from aura_edge.runtime.enrolled import EnrolledClasses
 from aura_edge.runtime.ring_buffer import RingBuffer
 from aura_edge.signals import MODEL_RATE_HZ, WINDOW_S
 
@@ -218,6 +219,7 @@ class Recognizer:
     """
 
     def __init__(self, engine: Engine, labels: list[str], label_bank: np.ndarray, *,
+                 enrolled: EnrolledClasses | None = None,
                  smoothing: SmoothingConfig | None = None, hop_s: float = 0.5, window_s: float = WINDOW_S,
                  max_gap_s: float = 0.1, max_batch: int = 64, stall_s: float = 1.0, max_backlog_s: float = 5.0,
                  clock: Callable[[], float] = time.monotonic) -> None:
@@ -228,7 +230,10 @@ class Recognizer:
             raise ConfigError(f"hop must be between 0.05 s and the window ({window_s:g} s), got {hop_s}")
         if max_batch < 1:
             raise ConfigError(f"max_batch must be >= 1, got {max_batch}")
-        self.engine, self.labels = engine, list(labels)
+        # Text labels first, then classes enrolled from examples (scored on the same scale).
+        self.enrolled = enrolled if enrolled is not None and len(enrolled) else None
+        self.text_labels = list(labels)
+        self.engine, self.labels = engine, self.enrolled.class_names(labels) if self.enrolled else list(labels)
         self._bank_t = np.ascontiguousarray(bank.T)  # (D, C): scoring is one matrix product
         self.smoothing = (smoothing or SmoothingConfig()).with_threshold()
         self.hop_s, self.window_s, self.max_gap_s = hop_s, window_s, max_gap_s
@@ -243,7 +248,8 @@ class Recognizer:
         """A recognizer over a loaded bundle's engine and label bank; an unset 'unknown' threshold
         becomes the one measured for this model at export."""
         smoothing = (smoothing or SmoothingConfig()).with_threshold(bundle.unknown_below)
-        return cls(bundle.engine, bundle.labels, bundle.label_bank, smoothing=smoothing, **options)
+        return cls(bundle.engine, bundle.labels, bundle.label_bank, enrolled=bundle.enrolled, smoothing=smoothing,
+                   **options)
 
     def add_source(self, source, name: str | None = None) -> Channel:
         name = name or getattr(source, "spec", None) or f"source{len(self.channels)}"
@@ -361,7 +367,9 @@ class Recognizer:
             self.engine_calls += 1
         # Engines return L2-normalised embeddings (the normalisation is inside the exported graph),
         # so this product is the cosine similarity.
-        return np.concatenate(parts) @ self._bank_t
+        embeddings = np.concatenate(parts)
+        scores = embeddings @ self._bank_t
+        return self.enrolled.combine(scores, embeddings, self.text_labels) if self.enrolled else scores
 
     def _recognized(self, ch: Channel, window, scores: np.ndarray, batch: int) -> Recognition:
         d = ch.smoother.update(scores)

@@ -237,7 +237,8 @@ def stream(config: StreamConfig, sink=None, sources: list | None = None) -> Stre
                             ready_s=time.monotonic() - started)
     int8_path = getattr(bundle.engine, "int8_path", "")
     variant = f"{bundle.variant}: {int8_path}" if int8_path else bundle.variant
-    log.info(f"bundle {bundle.path} ({variant}, {len(bundle.labels)} labels); streaming "
+    enrolled = f" + {len(bundle.enrolled)} enrolled: {', '.join(bundle.enrolled.names)}" if bundle.enrolled else ""
+    log.info(f"bundle {bundle.path} ({variant}, {len(bundle.labels)} labels{enrolled}); streaming "
         f"{', '.join(summary.sources)}; ready in {summary.ready_s:.2f} s")
     if config.gravity == "removed" and not bundle.contract.get("gravity_removed_ok", False):
         log.warning("the bundle was trained with gravity included; gravity-removed input loses the "

@@ -1,0 +1,152 @@
+"""Enrollment from K examples against zero-shot, on held-out synthetic people.
+
+    python benchmarks/bench_enroll.py --run pretrained [--activities-out-run R] [--placement-out-run R]
+                                      [--shots 1 3 5 10] [--draws 5]
+
+Three settings, each scored three ways on the same test windows (`aura_edge.few_shot`): zero-shot
+(text labels), examples only (calibrated class means) and text + examples (the mixture):
+
+- trained activities: --run on the test people of the release corpus (all 32 activities);
+- activities left out of training: --activities-out-run (trained on `synth?activities=...` without
+  some), on all 32 activities of the same people, macro-F1 over the left-out ones;
+- a placement left out of training: --placement-out-run (trained on `synth?exclude=P`), on the
+  same people wearing the device at P only.
+
+Also measured: the text-label score percentiles and a window's cosine to its own class mean (the
+calibration constants of `aura_edge.runtime.enrolled`), and the text/example mixture weight.
+Writes benchmarks/results/enroll.{json,md}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+
+import numpy as np
+from results_files import write_results
+
+from aura_edge.console import show_messages
+
+
+def embed(run, windows) -> np.ndarray:
+    import torch
+
+    from aura_edge.models import embed_imu
+
+    with torch.inference_mode():
+        return embed_imu(run.imu_encoder, windows.imu)
+
+
+def text_bank(run, labels):
+    from aura_edge.evaluate import run_label_bank
+    from aura_edge.models.frozen import load_text_encoder
+
+    return run_label_bank(load_text_encoder(run.config.text_encoder_spec), labels, run.config)
+
+
+def measured_percentiles(run, labels) -> dict:
+    """What export records: top-1 cosine percentiles of correctly classified validation windows."""
+    from aura_edge.export.bundle import score_percentiles
+    from aura_edge.train.data import load_corpus
+
+    val = load_corpus(run.config.data)["val"]
+    return score_percentiles(embed(run, val), val.label, labels, text_bank(run, labels))
+
+
+def own_class_cosines(emb: np.ndarray, labels: np.ndarray) -> dict:
+    """Each window's cosine to the mean of the other windows of its class (calibration prior)."""
+    from aura_edge.runtime.enrolled import unit_rows
+
+    own = []
+    for label in np.unique(labels):
+        x = unit_rows(emb[labels == label])
+        own.extend(np.sum(x * unit_rows(x.sum(0)[None] - x), axis=1).tolist())
+    return {"p5": round(float(np.percentile(own, 5)), 3), "p50": round(float(np.percentile(own, 50)), 3)}
+
+
+def setting(name, run, windows, classes, percentiles, shots, draws, weights) -> dict:
+    from aura_edge import few_shot as fs
+    from aura_edge.runtime import enrolled
+
+    labels = sorted(set(windows.label.tolist()))
+    emb, bank = embed(run, windows), text_bank(run, labels)
+    rows = [fs.few_shot(emb, windows.label, windows.subject, bank, labels, percentiles, k, draws, classes=classes)
+            for k in shots]
+    mixture = {}
+    default = enrolled.TEXT_WEIGHT
+    for w in weights:
+        enrolled.TEXT_WEIGHT = w
+        mixture[str(w)] = {k: fs.few_shot(emb, windows.label, windows.subject, bank, labels, percentiles, k, draws,
+                                          classes=classes)["text+examples"]["macro_f1"] for k in shots}
+    enrolled.TEXT_WEIGHT = default
+    print(f"{name}: " + ", ".join(f"K={r['k']} zero {r['zero-shot']['macro_f1']:.3f} ex {r['examples']['macro_f1']:.3f} "
+                                  f"mix {r['text+examples']['macro_f1']:.3f}" for r in rows), flush=True)
+    return {"setting": name, "windows": len(emb), "classes_scored": classes or labels, "rows": rows,
+            "mixture_weight_sweep": mixture, "own_class_cosine": own_class_cosines(emb, windows.label)}
+
+
+def main() -> None:
+    from aura_edge import pretrained
+    from aura_edge.synth import ACTIVITIES, SynthConfig, build_corpus
+    from aura_edge.train.checkpoint import load_run
+    from aura_edge.train.config import synth_config
+    from aura_edge.train.data import load_corpus
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--run", default="pretrained")
+    parser.add_argument("--activities-out-run", default=None)
+    parser.add_argument("--placement-out-run", default=None)
+    parser.add_argument("--shots", type=int, nargs="+", default=[1, 3, 5, 10])
+    parser.add_argument("--draws", type=int, default=5)
+    parser.add_argument("--weights", type=float, nargs="+", default=[0.25, 0.5, 0.75])
+    parser.add_argument("--results-name", default="enroll")
+    args = parser.parse_args()
+    show_messages()
+    test = load_corpus("synth")["test"]   # the release corpus's held-out people, all 32 activities
+    main_run = load_run(pretrained.run_path(args.run))
+    percentiles = measured_percentiles(main_run, list(main_run.config.labels))
+    results = [setting("trained activities", main_run, test, None, percentiles, args.shots, args.draws, args.weights)]
+    if args.activities_out_run:
+        run = load_run(args.activities_out_run)
+        left_out = [a for a in ACTIVITIES if a not in synth_config(run.config.data).activities]
+        results.append(setting(f"activities left out of training ({len(left_out)})", run, test, left_out,
+                               measured_percentiles(run, list(run.config.labels)), args.shots, args.draws,
+                               args.weights))
+    if args.placement_out_run:
+        run = load_run(args.placement_out_run)
+        placement = next(p for p in SynthConfig().placements if p not in synth_config(run.config.data).placements)
+        at = build_corpus(SynthConfig(placements=(placement,)))["test"]
+        results.append(setting(f"placement left out of training ({placement})", run, at, None,
+                               measured_percentiles(run, list(run.config.labels)), args.shots, args.draws,
+                               args.weights))
+    result = {"machine": f"{platform.machine()}, {platform.processor() or 'cpu'}", "text_percentiles": percentiles,
+              "shots": args.shots, "draws": args.draws, "settings": results}
+    markdown = render_markdown(result)
+    print(markdown)
+    write_results(args.results_name, result, markdown)
+
+
+def render_markdown(result: dict) -> str:
+    lines = ["# Enrollment from K examples vs zero-shot (held-out synthetic people)", "",
+             (f"Each draw enrolls K windows per class from half of the 6 test people and scores the other half; "
+              f"macro-F1, mean ± spread over {result['draws']} draws. Text-label score percentiles of the main run "
+              f"(the calibration target): {result['text_percentiles']}."), ""]
+    for s in result["settings"]:
+        scored = "" if len(s["classes_scored"]) > 16 else f" (macro-F1 over {', '.join(s['classes_scored'])})"
+        lines += [f"## {s['setting']}{scored}", "", (f"{s['windows']} windows; a window's cosine to its own class "
+                                                   f"mean: {s['own_class_cosine']}."), "",
+                  "| K | zero-shot | examples | text + examples | gain of the best over zero-shot |",
+                  "|---|---|---|---|---|"]
+        for r in s["rows"]:
+            cells = [r[m]["macro_f1"] for m in ("zero-shot", "examples", "text+examples")]
+            spread = [r[m]["macro_f1_std"] for m in ("zero-shot", "examples", "text+examples")]
+            lines.append(f"| {r['k']} | " + " | ".join(f"{c:.3f} ± {d:.3f}" for c, d in zip(cells, spread))
+                         + f" | {max(cells[1:]) - cells[0]:+.3f} |")
+        sweep = s["mixture_weight_sweep"]
+        lines += ["", "Text weight of the mixture (macro-F1 by K): " + "; ".join(
+            f"{w}: " + ", ".join(f"{v:.3f}" for v in by_k.values()) for w, by_k in sweep.items()), ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

@@ -281,11 +281,14 @@ def labels_(bundle_dir: str, add: tuple[str, ...], remove: tuple[str, ...], out:
     from aura_edge import pretrained
 
     if not add and not remove:
-        from aura_edge.runtime.bundle import LABELS_FILE, read_label_bank, read_manifest, verify_files
+        from aura_edge.runtime.bundle import LABELS_FILE, read_enrolled, read_label_bank, read_manifest, verify_files
 
         path = pretrained.bundle_path(bundle_dir)
         verify_files(path, read_manifest(path))
-        labels = read_label_bank(path / LABELS_FILE)[0]
+        labels, bank = read_label_bank(path / LABELS_FILE)[:2]
+        enrolled = read_enrolled(path / LABELS_FILE, bank.shape[1]).counts()
+        if enrolled:
+            click.echo("enrolled from examples: " + ", ".join(f"{n} ({k} windows)" for n, k in enrolled.items()))
     else:
         from aura_edge.export import rebuild_labels
 

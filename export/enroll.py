@@ -88,7 +88,7 @@ def check_name(name: str, bundle: Bundle) -> str:
 # --- recordings -> (K, 6, 1000) model windows ---------------------------------------------------
 
 def recording_windows(path: Path, name: str, rate_hz=None, units=None, axes=None) -> np.ndarray:
-    """The windows of ``path`` that show ``name``: all of a recording without labels, else the
+    """The windows of ``path`` that show ``name``: all of a recording of one activity, else the
     samples or windows labelled ``name``."""
     if not path.is_file():
         raise DataError(f"recording {path} does not exist")
@@ -97,8 +97,8 @@ def recording_windows(path: Path, name: str, rate_hz=None, units=None, axes=None
     acc_unit, gyro_unit = _units(units)
     recording = read_recording(path, rate_hz, acc_unit, gyro_unit, axes or "x,y,z")
     imu = recording.imu
-    if recording.labels is not None and (recording.labels != "").any():
-        imu = _labelled_part(imu, recording.labels, name, path)
+    if recording.labels is not None and len(set(recording.labels.tolist()) - {""}) > 1:
+        imu = _labelled_part(imu, recording.labels, name, path)   # several activities: the one named
     try:
         return to_model_windows(imu, recording.rate_hz)
     except DataError as exc:

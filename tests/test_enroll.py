@@ -186,3 +186,18 @@ def test_record_on_a_pty_then_enroll_then_stream_recognises_it_without_torch(tmp
     found = dict(line.split("|") for line in result.stdout.splitlines() if "|" in line)
     assert found["stirring a pot"] == "my kitchen task", result.stdout
     assert found["walking"].startswith("walking"), result.stdout   # the enrolled class takes nothing else
+
+
+def test_a_recording_of_several_activities_gives_the_part_named(tmp_path):
+    from aura_edge.export.enroll import recording_windows
+
+    a = _recording(tmp_path / "a.csv", "waving", "waving hello", 12, seed=1).read_text().splitlines()
+    b = _recording(tmp_path / "b.csv", "walking", "walk", 6, seed=1).read_text().splitlines()
+    both = tmp_path / "both.csv"
+    offset = 12.0
+    shifted = [f"{float(r.split(',')[0]) + offset:.6g}," + r.split(",", 1)[1] for r in b[1:]]
+    both.write_text("\n".join(a + shifted) + "\n")
+    assert len(recording_windows(both, "waving hello")) == len(recording_windows(tmp_path / "a.csv", "x"))
+    assert len(recording_windows(both, "walk")) == 2   # 6 s: one window, and one flush with the end
+    with pytest.raises(DataError, match="no samples labelled 'running'"):
+        recording_windows(both, "running")

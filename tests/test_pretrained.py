@@ -138,7 +138,7 @@ def test_fine_tuning_starts_from_the_builtin_weights_and_reports_before_and_afte
     assert result.exit_code == 0, result.output
     run = tmp_path / "mine"
     config = json.loads((run / "config.json").read_text())
-    assert config["train"]["init"] == "pretrained" and config["train"]["lr"] == pytest.approx(1e-4)
+    assert config["train"]["init"] == "pretrained" and config["train"]["lr"] == pytest.approx(3e-4)
     assert config["train"]["baseline"] is False and config["imu_encoder"]["size"] == "SS"
     report = json.loads((run / "report.json").read_text())
     assert report["before_fine_tuning"]["init"].endswith("run")

@@ -141,10 +141,11 @@ PRESETS = {
 }
 
 
-# `train --init RUN`: fine-tuning on a user's few minutes of labelled windows. A low learning rate
-# keeps what the model knows (nothing is frozen: the patch embedding has to adapt to a new placement's
-# signal); a few epochs suffice on small data, and each is cheap. Measured in docs/fine-tuning.md.
-FINE_TUNE = {"epochs": "20", "stages": "1", "lr": 1e-4, "batch_size": 32, "baseline": False}
+# `train --init RUN`: fine-tuning on a user's few minutes of labelled windows. A learning rate below
+# training's keeps what the model knows (nothing is frozen: the patch embedding has to adapt to a new
+# placement's signal); small batches give small data enough steps; the starting weights stay the
+# best model unless an epoch beats them on validation. Chosen by measurement: docs/fine-tuning.md.
+FINE_TUNE = {"epochs": "20", "stages": "1", "lr": 3e-4, "batch_size": 32, "baseline": False}
 
 
 def fine_tune_defaults(init: str) -> dict:

@@ -111,3 +111,21 @@ def test_a_10_hz_gravity_removed_wrist_in_g_is_scored_end_to_end(tmp_path, train
     assert summary["units"] == ["g", "deg/s"]
     note = "gravity removed, while this model was trained" in (tmp_path / "out" / "report.md").read_text()
     assert note is not trained_on_removed
+
+
+def test_eval_shots_enrolls_from_some_people_and_scores_the_others(tmp_path):
+    path = write_recordings(tmp_path / "rec.npz", n=8)
+    with np.load(path) as z:
+        arrays = dict(z)
+    np.savez(path, **arrays, subject=np.array(["ann", "ann", "bob", "bob", "cy", "cy", "di", "di"]))
+    result = CliRunner().invoke(main, ["eval", "--run", "pretrained", "--data", str(path), "--shots", "1,2",
+                                       "--draws", "3", "--out", str(tmp_path / "shots")])
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "shots" / "report.json").read_text())
+    assert [r["k"] for r in report["rows"]] == [1, 2] and report["people"] == 4
+    row = report["rows"][1]
+    assert row["test_windows"] == 4 and {"zero-shot", "examples", "text+examples"} <= set(row)
+    assert row["examples"]["macro_f1"] >= 0.9   # the two synthetic activities differ plainly
+    assert "| 2 |" in (tmp_path / "shots" / "report.md").read_text()
+    bad = CliRunner().invoke(main, ["eval", "--run", "pretrained", "--shots", "1"])
+    assert bad.exit_code == 2 and "--shots needs --data" in bad.output

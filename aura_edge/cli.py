@@ -382,6 +382,9 @@ def _source_flags(func):
 @click.option("--log", default=None, type=click.Path(dir_okay=False), help="Also append JSON lines to FILE.")
 @click.option("--duration", "duration_s", type=float, default=None, help="Stop after S seconds.")
 @click.option("--threads", type=int, default=StreamConfig.threads, show_default=True, help="ONNX Runtime threads.")
+@click.option("--web", default=None, metavar="[HOST:]PORT",
+              help="Also serve a live dashboard (default host 127.0.0.1; read-only; needs "
+                   "pip install 'aura-edge[web]'). Its address is printed at start.")
 @_friendly_errors
 def stream_(sources, format_, json_, **options) -> None:
     """Recognize activities live from one or more wearables.

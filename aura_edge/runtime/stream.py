@@ -59,6 +59,7 @@ class StreamConfig:
     log: str | None = None             # also append JSON lines to this file
     duration_s: float | None = None
     threads: int = 1
+    web: str | None = None             # [HOST:]PORT of a live dashboard (aura_edge.runtime.web)
 
     def __post_init__(self) -> None:
         if self.gravity not in GRAVITY_CONVENTIONS:
@@ -233,6 +234,7 @@ def stream(config: StreamConfig, sink=None, sources: list | None = None) -> Stre
         sources = open_sources(config.sources, options)
     for source in sources:
         recognizer.add_source(source)
+    sink, dashboard = _with_dashboard(config.web, bundle, recognizer, sink, sources)
     summary = StreamSummary(bundle.path, bundle.variant, [ch.name for ch in recognizer.channels],
                             ready_s=time.monotonic() - started)
     int8_path = getattr(bundle.engine, "int8_path", "")
@@ -252,8 +254,26 @@ def stream(config: StreamConfig, sink=None, sources: list | None = None) -> Stre
         for source in sources:
             source.close()
         sink.close()
+        if dashboard is not None:
+            dashboard.stop()
     summary.link = {ch.name: ch.link for ch in recognizer.channels}
     return summary
+
+
+def _with_dashboard(address: str | None, bundle, recognizer, sink, sources):
+    """(sink, dashboard): with --web, the page's sink beside the others; a bad address or a port
+    in use is a one-line error, and the sources already opened are closed."""
+    if not address:
+        return sink, None
+    from aura_edge.runtime.web import start_dashboard
+
+    try:
+        dashboard = start_dashboard(address, bundle, recognizer)
+    except BaseException:
+        for source in sources:
+            source.close()
+        raise
+    return MultiSink([sink, dashboard.sink]), dashboard
 
 
 def _run(recognizer: Recognizer, sink, duration_s: float | None, summary: StreamSummary) -> None:

@@ -78,9 +78,9 @@ def write_run_report(run_dir: Path, windows: WindowSet | None = None, label_expa
     into ``out_dir`` (default: the run). ``init_dir``: the run it was fine-tuned from, scored on the
     same windows as "before fine-tuning"."""
     run_dir = Path(run_dir)
+    main = load_run(run_dir)
     out_dir = Path(out_dir or run_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    main = load_run(run_dir)
     if windows is None:
         windows = load_corpus(main.config.data)["test"]
     text_encoder = load_text_encoder(main.config.text_encoder_spec)
@@ -114,9 +114,9 @@ def write_generalisation_report(run_dir: Path, windows: int = 3, label_expansion
     writes generalisation.json and adds the table to report.md. Placements the run was trained
     without get their own (leave-one-placement-out) condition. Files go to ``out_dir`` (default: the run)."""
     run_dir = Path(run_dir)
+    runs = {"main": load_run(run_dir)}
     out_dir = Path(out_dir or run_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    runs = {"main": load_run(run_dir)}
     if (run_dir / BASELINE_DIR / "model.safetensors").is_file():
         runs["baseline"] = load_run(run_dir / BASELINE_DIR)
     named = {run.config.model_name: run

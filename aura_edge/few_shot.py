@@ -3,8 +3,8 @@ by some people, recognise the windows of others.
 
 Each draw splits the people in two (windows are split in two per class when the data name no
 people), enrolls K random windows of each class from the first half, and scores the second half
-three ways on the same windows: zero-shot (text labels only), examples only (calibrated class
-means, `aura_edge.runtime.enrolled`), and both (each class enrolled under its text label, so it
+three ways on the same windows: zero-shot (text labels only), examples only (nearest enrolled
+example, `aura_edge.runtime.enrolled`), and both (each class enrolled under its text label, so it
 scores the text/example mixture). Mean and spread over draws. Works on embeddings: numpy only.
 """
 
@@ -16,7 +16,7 @@ import numpy as np
 
 from aura_edge.errors import DataError
 from aura_edge.evaluate import classify
-from aura_edge.runtime.enrolled import EnrolledClasses
+from aura_edge.runtime.enrolled import EnrolledClasses, text_weight
 
 MODES = ("zero-shot", "examples", "text+examples")
 
@@ -41,8 +41,10 @@ def split_people(groups: np.ndarray, labels: np.ndarray, rng: np.random.Generato
     return FewShotSplit(np.flatnonzero(mask), np.flatnonzero(~mask))
 
 
-def enroll_shots(embeddings, labels, candidates, k, rng, text_percentiles, classes) -> EnrolledClasses:
-    """K random windows of each class among ``candidates`` (fewer where fewer exist)."""
+def enroll_shots(embeddings, labels, candidates, k, rng, text_percentiles, classes, text_bank,
+                 text_labels) -> EnrolledClasses:
+    """K random windows of each class among ``candidates`` (fewer where fewer exist), each class
+    enrolled as `aura-edge enroll` would (its text weight from the text bank)."""
     enrolled = EnrolledClasses.empty(embeddings.shape[1])
     for name in classes:
         pool = candidates[labels[candidates] == name]
@@ -50,7 +52,9 @@ def enroll_shots(embeddings, labels, candidates, k, rng, text_percentiles, class
             raise DataError(f"no enrollment window of {name!r} in this draw; the data need each activity "
                             "from at least two people (or two windows without a subject key)")
         chosen = rng.choice(pool, size=min(k, len(pool)), replace=False)
-        enrolled = enrolled.with_class(name, embeddings[chosen], text_percentiles)
+        shots = embeddings[chosen]
+        enrolled = enrolled.with_class(name, shots, text_percentiles,
+                                       text_weight(shots, text_bank, text_labels, name))
     return enrolled
 
 
@@ -65,7 +69,8 @@ def few_shot(embeddings: np.ndarray, labels, groups, text_bank: np.ndarray, text
     runs: dict[str, list[tuple[float, float]]] = {mode: [] for mode in MODES}
     for _ in range(draws):
         split = split_people(groups, labels, rng)
-        enrolled = enroll_shots(embeddings, labels, split.enroll, k, rng, text_percentiles, present)
+        enrolled = enroll_shots(embeddings, labels, split.enroll, k, rng, text_percentiles, present, text_bank,
+                                text_labels)
         test_emb, test_labels = embeddings[split.test], labels[split.test]
         text = test_emb @ text_bank.T
         scores = {"zero-shot": (text, text_labels),

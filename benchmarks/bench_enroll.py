@@ -12,8 +12,8 @@ Three settings, each scored three ways on the same test windows (`aura_edge.few_
 - a placement left out of training: --placement-out-run (trained on `synth?exclude=P`), on the
   same people wearing the device at P only.
 
-Also measured: the text-label score percentiles and a window's cosine to its own class mean (the
-calibration constants of `aura_edge.runtime.enrolled`), and the text/example mixture weight.
+Also measured: the text-label score percentiles and a window's cosine to its nearest other
+example (the calibration constants of `aura_edge.runtime.enrolled`).
 Writes benchmarks/results/enroll.{json,md}.
 """
 
@@ -47,42 +47,40 @@ def text_bank(run, labels):
 def measured_percentiles(run, labels) -> dict:
     """What export records: top-1 cosine percentiles of correctly classified validation windows."""
     from aura_edge.export.bundle import score_percentiles
+
     from aura_edge.train.data import load_corpus
 
     val = load_corpus(run.config.data)["val"]
     return score_percentiles(embed(run, val), val.label, labels, text_bank(run, labels))
 
 
-def own_class_cosines(emb: np.ndarray, labels: np.ndarray) -> dict:
-    """Each window's cosine to the mean of the other windows of its class (calibration prior)."""
+def own_class_cosines(emb: np.ndarray, labels: np.ndarray, shots: int, draws: int = 20) -> dict:
+    """A window's cosine to its nearest other example among ``shots`` of its class: the calibration
+    prior of `aura_edge.runtime.enrolled` (PRIOR_OWN_COSINE)."""
     from aura_edge.runtime.enrolled import unit_rows
 
-    own = []
+    rng, own = np.random.default_rng(0), []
     for label in np.unique(labels):
         x = unit_rows(emb[labels == label])
-        own.extend(np.sum(x * unit_rows(x.sum(0)[None] - x), axis=1).tolist())
+        for _ in range(draws):
+            pick = x[rng.choice(len(x), size=min(shots, len(x)), replace=False)]
+            sims = pick @ pick.T
+            np.fill_diagonal(sims, -np.inf)
+            own.extend(sims.max(axis=1).tolist())
     return {"p5": round(float(np.percentile(own, 5)), 3), "p50": round(float(np.percentile(own, 50)), 3)}
 
 
-def setting(name, run, windows, classes, percentiles, shots, draws, weights) -> dict:
+def setting(name, run, windows, classes, percentiles, shots, draws) -> dict:
     from aura_edge import few_shot as fs
-    from aura_edge.runtime import enrolled
 
     labels = sorted(set(windows.label.tolist()))
     emb, bank = embed(run, windows), text_bank(run, labels)
     rows = [fs.few_shot(emb, windows.label, windows.subject, bank, labels, percentiles, k, draws, classes=classes)
             for k in shots]
-    mixture = {}
-    default = enrolled.TEXT_WEIGHT
-    for w in weights:
-        enrolled.TEXT_WEIGHT = w
-        mixture[str(w)] = {k: fs.few_shot(emb, windows.label, windows.subject, bank, labels, percentiles, k, draws,
-                                          classes=classes)["text+examples"]["macro_f1"] for k in shots}
-    enrolled.TEXT_WEIGHT = default
     print(f"{name}: " + ", ".join(f"K={r['k']} zero {r['zero-shot']['macro_f1']:.3f} ex {r['examples']['macro_f1']:.3f} "
                                   f"mix {r['text+examples']['macro_f1']:.3f}" for r in rows), flush=True)
     return {"setting": name, "windows": len(emb), "classes_scored": classes or labels, "rows": rows,
-            "mixture_weight_sweep": mixture, "own_class_cosine": own_class_cosines(emb, windows.label)}
+            "own_nearest_cosine_5_shots": own_class_cosines(emb, windows.label, 5)}
 
 
 def main() -> None:
@@ -98,27 +96,24 @@ def main() -> None:
     parser.add_argument("--placement-out-run", default=None)
     parser.add_argument("--shots", type=int, nargs="+", default=[1, 3, 5, 10])
     parser.add_argument("--draws", type=int, default=5)
-    parser.add_argument("--weights", type=float, nargs="+", default=[0.25, 0.5, 0.75])
     parser.add_argument("--results-name", default="enroll")
     args = parser.parse_args()
     show_messages()
     test = load_corpus("synth")["test"]   # the release corpus's held-out people, all 32 activities
     main_run = load_run(pretrained.run_path(args.run))
     percentiles = measured_percentiles(main_run, list(main_run.config.labels))
-    results = [setting("trained activities", main_run, test, None, percentiles, args.shots, args.draws, args.weights)]
+    results = [setting("trained activities", main_run, test, None, percentiles, args.shots, args.draws)]
     if args.activities_out_run:
         run = load_run(args.activities_out_run)
         left_out = [a for a in ACTIVITIES if a not in synth_config(run.config.data).activities]
         results.append(setting(f"activities left out of training ({len(left_out)})", run, test, left_out,
-                               measured_percentiles(run, list(run.config.labels)), args.shots, args.draws,
-                               args.weights))
+                               measured_percentiles(run, list(run.config.labels)), args.shots, args.draws))
     if args.placement_out_run:
         run = load_run(args.placement_out_run)
         placement = next(p for p in SynthConfig().placements if p not in synth_config(run.config.data).placements)
         at = build_corpus(SynthConfig(placements=(placement,)))["test"]
         results.append(setting(f"placement left out of training ({placement})", run, at, None,
-                               measured_percentiles(run, list(run.config.labels)), args.shots, args.draws,
-                               args.weights))
+                               measured_percentiles(run, list(run.config.labels)), args.shots, args.draws))
     result = {"machine": f"{platform.machine()}, {platform.processor() or 'cpu'}", "text_percentiles": percentiles,
               "shots": args.shots, "draws": args.draws, "settings": results}
     markdown = render_markdown(result)
@@ -133,8 +128,8 @@ def render_markdown(result: dict) -> str:
               f"(the calibration target): {result['text_percentiles']}."), ""]
     for s in result["settings"]:
         scored = "" if len(s["classes_scored"]) > 16 else f" (macro-F1 over {', '.join(s['classes_scored'])})"
-        lines += [f"## {s['setting']}{scored}", "", (f"{s['windows']} windows; a window's cosine to its own class "
-                                                   f"mean: {s['own_class_cosine']}."), "",
+        lines += [f"## {s['setting']}{scored}", "", (f"{s['windows']} windows; a window's cosine to its nearest "
+                                                   f"other example among 5: {s['own_nearest_cosine_5_shots']}."), "",
                   "| K | zero-shot | examples | text + examples | gain of the best over zero-shot |",
                   "|---|---|---|---|---|"]
         for r in s["rows"]:
@@ -142,9 +137,7 @@ def render_markdown(result: dict) -> str:
             spread = [r[m]["macro_f1_std"] for m in ("zero-shot", "examples", "text+examples")]
             lines.append(f"| {r['k']} | " + " | ".join(f"{c:.3f} ± {d:.3f}" for c, d in zip(cells, spread))
                          + f" | {max(cells[1:]) - cells[0]:+.3f} |")
-        sweep = s["mixture_weight_sweep"]
-        lines += ["", "Text weight of the mixture (macro-F1 by K): " + "; ".join(
-            f"{w}: " + ", ".join(f"{v:.3f}" for v in by_k.values()) for w, by_k in sweep.items()), ""]
+        lines += [""]
     return "\n".join(lines)
 
 

@@ -22,7 +22,7 @@ from aura_edge.firmware_bridge.replay_source import read_recording
 from aura_edge.runtime.bundle import (LABELS_FILE, MANIFEST_FILE, Bundle, first_control_character, load_bundle,
                                       sha256_file)
 from aura_edge.runtime.enrolled import KEYS as ENROLLED_KEYS
-from aura_edge.runtime.enrolled import EnrolledClasses
+from aura_edge.runtime.enrolled import EnrolledClasses, text_weight
 from aura_edge.safe_npz import NUMBERS, TEXT, Member, read_npz
 from aura_edge.signals import WINDOW_SAMPLES, parse_units, to_model_windows
 
@@ -49,8 +49,9 @@ def enroll(bundle_dir: Path | str, name: str, recordings, out: Path | str | None
                           f"'{name}' --out {name.replace(' ', '_')}.csv --duration 30`")
     windows = np.concatenate([recording_windows(Path(r), name, rate_hz, units, axes) for r in recordings])
     embeddings = bundle.embed(windows)
+    weight = text_weight(embeddings, bundle.label_bank, bundle.labels, name)
     enrolled = (bundle.enrolled or EnrolledClasses.empty(bundle.embedding_dim)).with_class(
-        name, embeddings, bundle.text_percentiles)
+        name, embeddings, bundle.text_percentiles, weight)
     log.info("enrolled %r from %d windows of %d recording(s)", name, len(windows), len(recordings))
     _write(bundle, enrolled, target)
     return EnrollResult(target, name, len(windows), enrolled.counts())
@@ -64,7 +65,7 @@ def unenroll(bundle_dir: Path | str, name: str, out: Path | str | None = None) -
         raise ConfigError(f"{name!r} is not an enrolled class of {bundle.path} (enrolled: "
                           f"{', '.join(enrolled.names) or 'none'}); text labels are removed with `aura-edge labels "
                           "--remove`")
-    enrolled = enrolled.without(name)
+    enrolled = enrolled.without(name, bundle.text_percentiles)
     _write(bundle, enrolled, target)
     return EnrollResult(target, name, 0, enrolled.counts())
 
@@ -133,7 +134,7 @@ def _npz_windows(path: Path, name: str) -> np.ndarray:
         raise DataError(f"{path} has no windows labelled {name!r} (its labels: {', '.join(sorted(set(labels)))})")
     if "rate_hz" not in arrays and imu.shape[1:] == (6, WINDOW_SAMPLES):
         return np.ascontiguousarray(imu[keep], dtype=np.float32)
-    from aura_edge.data.recordings import load_labelled_recordings   # its checks of rate, units, gravity
+    from aura_edge.data.recordings import load_labelled_recordings  # its checks of rate, units, gravity
 
     recordings = load_labelled_recordings(path)
     return np.concatenate([w for w, label in zip(recordings.windows, recordings.label) if label == name])

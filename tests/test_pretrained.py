@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import subprocess
 import sys
@@ -45,8 +46,10 @@ def test_the_builtin_bundle_loads_and_recognises_a_simulated_walk():
     assert np.mean(predicted == windows.label) >= 0.75
 
 
-def test_stream_falls_back_to_the_builtin_bundle_and_says_so(tmp_path, caplog):
-    caplog.set_level("INFO")
+def test_stream_falls_back_to_the_builtin_bundle_and_says_so(tmp_path, caplog, monkeypatch):
+    logger = logging.getLogger("aura_edge.runtime.stream")   # the CLI's console handler may stop propagation
+    monkeypatch.setattr(logger, "handlers", [caplog.handler])
+    monkeypatch.setattr(logger, "level", logging.INFO)
     assert find_bundle(None, tmp_path / "runs") == pretrained.BUNDLE_DIR
     assert "built-in pretrained model" in caplog.text
     (tmp_path / "runs" / "r" / "bundle").mkdir(parents=True)

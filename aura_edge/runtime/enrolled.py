@@ -1,19 +1,23 @@
 """Enrolled classes: activities taught by example, scored beside the text labels of a bundle.
 
 `aura-edge enroll` embeds a few recordings of an activity with the bundle's own model and keeps
-every window's embedding in labels.npz (the class mean is computed when loading, so removing or
-adding examples never needs the model again):
+every window's embedding in labels.npz:
 
-  enrolled_names        (K,) str    class names, after the text labels in the bundle's label list
+  enrolled_names        (K,) str    class names (a name may also be a text label: see below)
   enrolled_embeddings   (M, D) f32  unit embeddings of the enrolled windows
   enrolled_class        (M,) int    which class each window belongs to
-  enrolled_scale/offset (K,) f32    the calibration below, measured when the class was enrolled
+  enrolled_text_weight  (K,) f32    how much a class that is also a text label trusts its text
+  enrolled_calibration  (2,) f32    scale and offset shared by every enrolled class
 
-One scale for all classes: a window's cosine to a class mean of its own activity is much higher
-(about 0.8-0.95) than its cosine to a text label (about 0.3-0.6), so raw cosines would let any
-enrolled class win. Each class's cosines are mapped affinely so that its own windows' scores
-(leave-one-out) have the same 5th percentile and median as correctly recognised text labels at
-export (the bundle's score percentiles); the 'unknown' threshold and smoothing keep their meaning.
+Scoring, chosen by measurement (benchmarks/results/enroll.md): a class scores the cosine of the
+window to its NEAREST enrolled example, which beats the class mean when the examples come from
+several people or placements. Raw cosines to examples of one's own activity (about 0.9) dwarf
+cosines to text labels (about 0.3), so one affine map, shared by all enrolled classes (a per-class
+map would reorder them), puts the enrolled windows' leave-one-out nearest-example cosines on the
+5th percentile and median of correctly recognised text labels at export: the 'unknown' threshold
+and smoothing keep their meaning. A class enrolled under a text label's name scores a mixture,
+weighted toward the text by the share of its examples that the text alone recognises (text that
+does not describe the signal, at a new placement say, gets little weight).
 Only numpy: enrolling and streaming run on a device without torch.
 """
 
@@ -25,18 +29,16 @@ import numpy as np
 
 from aura_edge.errors import BundleError
 
-KEYS = ("enrolled_names", "enrolled_embeddings", "enrolled_class", "enrolled_scale", "enrolled_offset")
-# Used when a bundle predates recorded score percentiles: typical of the models measured so far
-# (benchmarks/results/enroll.md); a re-export records the model's own.
-DEFAULT_TEXT_PERCENTILES = {"p5": 0.28, "p50": 0.45}
-MIN_SPREAD = 0.02   # a class whose examples are all alike still gets a finite scale
-# A window's cosine to the mean of other windows of its class, over classes and people (5th
-# percentile and median; benchmarks/results/enroll.md), and how many windows that prior weighs.
-PRIOR_OWN_COSINE = {"p5": 0.70, "p50": 0.88}
-PRIOR_WEIGHT = 3
-# A class that is both a text label and enrolled from examples scores this share of its text cosine
-# plus the rest of its calibrated example score (chosen in benchmarks/results/enroll.md).
-TEXT_WEIGHT = 0.5
+KEYS = ("enrolled_names", "enrolled_embeddings", "enrolled_class", "enrolled_text_weight", "enrolled_calibration")
+# Used when a bundle predates recorded score percentiles: those of the built-in model.
+DEFAULT_TEXT_PERCENTILES = {"p5": 0.27, "p50": 0.31}
+MIN_SPREAD = 0.02   # examples that are all alike still get a finite scale
+# A window's cosine to its nearest other example of the same class among 5, over classes, people
+# and placements (benchmarks/results/enroll.md measures p5 0.44-0.78 and p50 0.93-0.98 across its
+# three settings), and how many windows this prior weighs against the enrolled ones.
+PRIOR_OWN_COSINE = {"p5": 0.70, "p50": 0.93}
+PRIOR_WEIGHT = 20
+TEXT_WEIGHT_MAX = 0.75   # the text's share when the text alone recognises every example
 
 
 def unit_rows(x: np.ndarray) -> np.ndarray:
@@ -47,18 +49,20 @@ def unit_rows(x: np.ndarray) -> np.ndarray:
 @dataclass
 class EnrolledClasses:
     names: list[str]
-    embeddings: np.ndarray    # (M, D) unit rows
-    index: np.ndarray         # (M,) class of each row
-    scale: np.ndarray         # (K,)
-    offset: np.ndarray        # (K,)
+    embeddings: np.ndarray      # (M, D) unit rows
+    index: np.ndarray           # (M,) class of each row
+    text_weight: np.ndarray     # (K,)
+    calibration: np.ndarray     # (2,) scale, offset
 
     def __post_init__(self) -> None:
-        self._prototypes_t = np.ascontiguousarray(self.prototypes().T)   # (D, K): scoring is one product
+        order = np.argsort(self.index, kind="stable")   # rows grouped by class: one max per group
+        self._rows_t = np.ascontiguousarray(self.embeddings[order].T)
+        self._starts = np.searchsorted(self.index[order], np.arange(len(self.names)))
 
     @classmethod
     def empty(cls, dim: int) -> EnrolledClasses:
         return cls([], np.zeros((0, dim), np.float32), np.zeros(0, np.int64), np.zeros(0, np.float32),
-                   np.zeros(0, np.float32))
+                   np.array([1.0, 0.0], np.float32))
 
     def __len__(self) -> int:
         return len(self.names)
@@ -66,57 +70,56 @@ class EnrolledClasses:
     def counts(self) -> dict[str, int]:
         return {name: int((self.index == k).sum()) for k, name in enumerate(self.names)}
 
-    def prototypes(self) -> np.ndarray:
-        """(K, D) unit class means."""
-        if not self.names:
-            return np.zeros((0, self.embeddings.shape[1]), np.float32)
-        return unit_rows(np.stack([self.embeddings[self.index == k].mean(axis=0) for k in range(len(self.names))]))
+    def nearest(self, embeddings: np.ndarray) -> np.ndarray:
+        """(B, D) -> (B, K) cosine to each class's nearest enrolled example."""
+        sims = np.asarray(embeddings, np.float32) @ self._rows_t
+        return np.maximum.reduceat(sims, self._starts, axis=1)
 
     def scores(self, embeddings: np.ndarray) -> np.ndarray:
         """(B, D) unit embeddings -> (B, K) calibrated scores, on the scale of text-label cosines."""
-        return (np.asarray(embeddings, np.float32) @ self._prototypes_t) * self.scale + self.offset
+        if not self.names:
+            return np.zeros((len(embeddings), 0), np.float32)
+        return self.nearest(embeddings) * self.calibration[0] + self.calibration[1]
 
     def class_names(self, text_labels: list[str]) -> list[str]:
         """The text labels, then the enrolled classes that are not also text labels."""
         return list(text_labels) + [n for n in self.names if n not in text_labels]
 
     def combine(self, text_scores: np.ndarray, embeddings: np.ndarray, text_labels: list[str]) -> np.ndarray:
-        """(B, L) text cosines -> (B, len(class_names)) scores. A class enrolled under a text label's
-        name scores the mixture TEXT_WEIGHT x text + (1 - TEXT_WEIGHT) x examples; others are appended."""
+        """(B, L) text cosines -> (B, len(class_names)) scores: a class enrolled under a text label's
+        name mixes text and examples by its text weight; the others are appended."""
         if not self.names:
             return text_scores
         examples = self.scores(embeddings)
         out = np.array(text_scores, dtype=np.float32, copy=True)
         position = {label: j for j, label in enumerate(text_labels)}
-        shared = [(position[n], k) for k, n in enumerate(self.names) if n in position]
-        for j, k in shared:
-            out[:, j] = TEXT_WEIGHT * out[:, j] + (1 - TEXT_WEIGHT) * examples[:, k]
+        for k, name in enumerate(self.names):
+            if name in position:
+                w = self.text_weight[k]
+                out[:, position[name]] = w * out[:, position[name]] + (1 - w) * examples[:, k]
         appended = [k for k, n in enumerate(self.names) if n not in position]
         return np.hstack([out, examples[:, appended]]) if appended else out
 
-    def with_class(self, name: str, windows: np.ndarray, text_percentiles: dict) -> EnrolledClasses:
+    def with_class(self, name: str, windows: np.ndarray, text_percentiles: dict,
+                   text_weight: float = 0.0) -> EnrolledClasses:
         """A copy with ``name`` (re-)enrolled from (N, D) window embeddings; any old examples go."""
-        kept = self.without(name) if name in self.names else self
-        windows = unit_rows(windows)
-        scale, offset = calibrate(windows, text_percentiles)
+        kept = self.without(name, text_percentiles) if name in self.names else self
         k = len(kept.names)
-        return EnrolledClasses([*kept.names, name], np.concatenate([kept.embeddings, windows]),
-                               np.concatenate([kept.index, np.full(len(windows), k)]),
-                               np.append(kept.scale, scale).astype(np.float32),
-                               np.append(kept.offset, offset).astype(np.float32))
+        return _calibrated([*kept.names, name], np.concatenate([kept.embeddings, unit_rows(windows)]),
+                           np.concatenate([kept.index, np.full(len(windows), k)]),
+                           np.append(kept.text_weight, text_weight), text_percentiles)
 
-    def without(self, name: str) -> EnrolledClasses:
+    def without(self, name: str, text_percentiles: dict) -> EnrolledClasses:
         k = self.names.index(name)
         keep = self.index != k
         index = self.index[keep]
-        return EnrolledClasses([n for n in self.names if n != name], self.embeddings[keep],
-                               np.where(index > k, index - 1, index), np.delete(self.scale, k),
-                               np.delete(self.offset, k))
+        return _calibrated([n for n in self.names if n != name], self.embeddings[keep],
+                           np.where(index > k, index - 1, index), np.delete(self.text_weight, k), text_percentiles)
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         return {"enrolled_names": np.array(self.names, dtype=str), "enrolled_embeddings": self.embeddings,
-                "enrolled_class": self.index.astype(np.int64), "enrolled_scale": self.scale,
-                "enrolled_offset": self.offset}
+                "enrolled_class": self.index.astype(np.int64), "enrolled_text_weight": self.text_weight,
+                "enrolled_calibration": self.calibration}
 
     @classmethod
     def from_arrays(cls, arrays: dict, dim: int, source: str) -> EnrolledClasses:
@@ -127,31 +130,48 @@ class EnrolledClasses:
             names = [str(s) for s in arrays["enrolled_names"].tolist()]
             emb = np.asarray(arrays["enrolled_embeddings"], np.float32).reshape(-1, dim)
             index = np.asarray(arrays["enrolled_class"], np.int64)
-            scale = np.asarray(arrays["enrolled_scale"], np.float32)
-            offset = np.asarray(arrays["enrolled_offset"], np.float32)
+            weight = np.asarray(arrays["enrolled_text_weight"], np.float32)
+            calibration = np.asarray(arrays["enrolled_calibration"], np.float32).reshape(2)
         except (KeyError, ValueError) as exc:
             raise BundleError(f"{source} holds incomplete enrolled classes ({exc}); re-enroll them") from exc
-        consistent = (len(index) == len(emb) and len(scale) == len(offset) == len(names)
+        consistent = (len(index) == len(emb) and len(weight) == len(names) == len(set(names))
                       and set(index.tolist()) == set(range(len(names))) and np.isfinite(emb).all()
-                      and np.isfinite(scale).all() and np.isfinite(offset).all())
+                      and np.isfinite(calibration).all() and ((weight >= 0) & (weight <= 1)).all())
         if not consistent:
             raise BundleError(f"{source} holds inconsistent enrolled classes; re-enroll them")
-        return cls(names, unit_rows(emb), index, scale, offset)
+        return cls(names, unit_rows(emb), index, weight, calibration)
 
 
-def calibrate(windows: np.ndarray, text_percentiles: dict) -> tuple[float, float]:
-    """(scale, offset) that map this class's leave-one-out cosines (each window against the mean
-    of the others) so that their 5th percentile and median land on the text labels' ones. With
-    few windows the percentiles are pulled toward PRIOR_OWN_COSINE (measured over many classes),
-    as if PRIOR_WEIGHT windows had been seen."""
-    windows = unit_rows(windows)
-    n = len(windows)
+def text_weight(examples: np.ndarray, text_bank: np.ndarray, text_labels: list[str], name: str) -> float:
+    """TEXT_WEIGHT_MAX x the share of a class's examples that its own text label wins (0 when the
+    name is not a text label)."""
+    if name not in text_labels:
+        return 0.0
+    hits = np.argmax(np.asarray(examples, np.float32) @ text_bank.T, axis=1) == text_labels.index(name)
+    return float(TEXT_WEIGHT_MAX * hits.mean())
+
+
+def _calibrated(names, embeddings, index, weights, text_percentiles: dict) -> EnrolledClasses:
+    scale, offset = calibrate(embeddings, index, text_percentiles)
+    return EnrolledClasses(list(names), embeddings, index, np.asarray(weights, np.float32),
+                           np.array([scale, offset], np.float32))
+
+
+def calibrate(embeddings: np.ndarray, index: np.ndarray, text_percentiles: dict) -> tuple[float, float]:
+    """(scale, offset) mapping the enrolled windows' leave-one-out nearest-example cosines (each
+    window against the other examples of its class) onto the text labels' 5th percentile and
+    median. With few windows the percentiles lean on PRIOR_OWN_COSINE, as if PRIOR_WEIGHT windows
+    had been seen."""
+    own = []
+    for k in np.unique(index):
+        x = embeddings[index == k]
+        if len(x) >= 2:
+            sims = x @ x.T
+            np.fill_diagonal(sims, -np.inf)
+            own.extend(sims.max(axis=1).tolist())
     p5, p50 = PRIOR_OWN_COSINE["p5"], PRIOR_OWN_COSINE["p50"]
-    if n >= 2:
-        loo = unit_rows(windows.sum(axis=0)[None, :] - windows)
-        own = np.sum(windows * loo, axis=1)
-        w = n / (n + PRIOR_WEIGHT)
+    if own:
+        w = len(own) / (len(own) + PRIOR_WEIGHT)
         p5, p50 = w * np.percentile(own, 5) + (1 - w) * p5, w * np.percentile(own, 50) + (1 - w) * p50
-    spread = max(p50 - p5, MIN_SPREAD)
-    scale = (text_percentiles["p50"] - text_percentiles["p5"]) / spread
+    scale = (text_percentiles["p50"] - text_percentiles["p5"]) / max(p50 - p5, MIN_SPREAD)
     return float(scale), float(text_percentiles["p50"] - scale * p50)

@@ -18,7 +18,7 @@ function makePanel(name) {
   const panel = { root, activity: element("div", "activity", root), bars: element("div", "bars", root) };
   const plotBox = element("div", "plot", root);
   panel.plot = new uPlot({
-    width: 430, height: 150, legend: { show: true }, cursor: { show: false },
+    width: 430, height: 150, legend: { show: true, live: false }, cursor: { show: false },
     scales: { x: { time: false } }, axes: [{ label: "seconds" }, {}],
     series: [{}, ...CHANNELS.map((c, i) => ({ label: c, stroke: COLORS[i], width: 1 }))],
   }, [[], [], [], [], [], [], []], plotBox);

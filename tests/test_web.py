@@ -113,7 +113,23 @@ def test_the_page_updates_live_in_a_real_browser(tmp_path):
         assert page.text_content("#status") == "live"
         assert "aura-edge-senvt-ss-synth" in page.text_content("#bundle")
         page.screenshot(path=str(tmp_path / "dashboard.png"))
-        browser.close()
+        browser.close()   # the tabs go away mid-stream: the stream goes on
+    time.sleep(1)
+    assert thread.is_alive()
     assert any(label in " ".join(first) for label in ("walking", "running", "cycling"))
     assert (tmp_path / "dashboard.png").stat().st_size > 10_000
     thread.join(timeout=40)
+
+
+def test_listening_beyond_loopback_warns(monkeypatch, caplog):
+    import logging
+
+    from aura_edge.runtime.web import Dashboard, DashboardSink
+
+    logger = logging.getLogger("aura_edge.runtime.web")   # the CLI's console handler may stop propagation
+    monkeypatch.setattr(logger, "handlers", [caplog.handler])
+    monkeypatch.setattr(logger, "level", logging.INFO)
+    bundle = type("B", (), {"path": "b", "variant": "int8", "labels": [], "enrolled": None, "manifest": {}})()
+    dashboard = Dashboard(f"0.0.0.0:{free_port()}", DashboardSink(bundle, recognizer=None))
+    dashboard.socket.close()
+    assert "reachable from other machines" in caplog.text

@@ -9,16 +9,13 @@ from pathlib import Path
 
 import click
 
-from aura_edge import __version__
+from aura_edge import __version__, pretrained
 from aura_edge.console import show_messages
 from aura_edge.errors import AuraEdgeError, ConfigError
 from aura_edge.export.config import CALIBRATION_METHODS, ExportConfig  # torch-free: the defaults of `export`
 from aura_edge.runtime.stream import StreamConfig  # torch-free: the defaults of `stream`
 from aura_edge.summaries import print_bundle_summary, print_report_summary
 from aura_edge.train.config import PRESETS, TrainConfig, fine_tune_defaults  # torch-free
-
-
-PRETRAINED_EVAL_DIR = "runs/pretrained-eval"   # reports on the built-in model (the package is read-only)
 
 
 def _friendly_errors(func):
@@ -144,7 +141,7 @@ def _label_expansion_option(func):
 @main.command("eval")
 @click.option("--run", "run_dir", default="runs/latest", show_default=True, metavar="DIR|pretrained",
               help="Run directory to evaluate ('pretrained': the built-in model; its reports go to --out, "
-                   f"default {PRETRAINED_EVAL_DIR}).")
+                   f"default {pretrained.EVAL_DIR}).")
 @click.option("--data", default=None,
               help="Labelled recordings: an .npz with imu, rate_hz, label[, units, gravity], or a PAMAP2_Dataset "
                    "directory; default: the run's held-out synthetic test subjects.")
@@ -170,13 +167,11 @@ def eval_(run_dir: str, data: str | None, placement: str, labels: str | None, ou
     units (g or m/s2, deg/s or rad/s) and gravity (included or removed, as phone and watch
     'linear acceleration' APIs report), and is converted to the model's input.
     """
-    from aura_edge import pretrained
     from aura_edge.report import evaluate_recordings, write_generalisation_report, write_run_report
 
     run_path = pretrained.run_path(run_dir)
-    if pretrained.is_builtin(run_path) and out is None:
-        out = PRETRAINED_EVAL_DIR   # never inside the installed package
-    report_dir = Path(out) if out else run_path
+    report_dir = pretrained.report_dir(run_path, out)
+    out = None if report_dir == run_path else report_dir   # recordings' reports: RUN/eval/<file> by default
     label_list = [s.strip() for s in labels.split(",") if s.strip()] if labels else None
     if shots and data is None:
         raise ConfigError("--shots needs --data: labelled windows (with a 'subject' key, to enroll from other people)")
@@ -278,8 +273,6 @@ def export(**options) -> None:
 @_friendly_errors
 def labels_(bundle_dir: str, add: tuple[str, ...], remove: tuple[str, ...], out: str | None) -> None:
     """Show, or rebuild with --add/--remove, a bundle's label bank without re-exporting its model."""
-    from aura_edge import pretrained
-
     if not add and not remove:
         from aura_edge.runtime.bundle import LABELS_FILE, read_enrolled, read_label_bank, read_manifest, verify_files
 

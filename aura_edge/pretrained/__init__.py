@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent
 BUNDLE_DIR = ROOT / "bundle"
 RUN_DIR = ROOT / "run"
 CHECKSUMS_FILE = "checksums.json"   # sha256 and size of every run/ file, checked before use
+EVAL_DIR = "runs/pretrained-eval"    # where reports on the built-in run go by default
 REINSTALL = "the aura-edge installation is damaged; reinstall it (`pip install --force-reinstall aura-edge`)"
 
 
@@ -69,3 +70,11 @@ def refuse_builtin_target(path: str | Path, option: str = "--out") -> None:
     if is_builtin(path):
         raise ConfigError(f"{path} is inside the built-in model, which is read-only; pass {option} DIR to write "
                           "to another directory")
+
+
+def report_dir(run: Path, out: str | Path | None) -> Path:
+    """Where `eval` writes about ``run``: ``out``, else the run itself, else (the built-in run,
+    which is read-only) EVAL_DIR."""
+    if out is not None:
+        return Path(out)
+    return Path(EVAL_DIR) if is_builtin(run) else Path(run)

@@ -219,14 +219,20 @@ def _fidelity(job: ExportJob, variant: str) -> dict:
     return result
 
 
+def correct_top1(embeddings: np.ndarray, truth, labels: list[str], bank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(top-1 cosine, true label) of the held-out windows the label bank classifies correctly."""
+    scores = embeddings @ bank.T
+    truth = np.asarray(truth).astype(str)
+    correct = np.array(labels)[scores.argmax(axis=1)] == truth
+    return scores.max(axis=1)[correct], truth[correct]
+
+
 def score_percentiles(embeddings: np.ndarray, truth, labels: list[str], bank: np.ndarray) -> dict | None:
     """5th percentile and median of the top-1 cosine of correctly classified held-out windows: the
     scale that classes enrolled from examples are calibrated to (aura_edge.runtime.enrolled)."""
-    scores = embeddings @ bank.T
-    correct = np.array(labels)[scores.argmax(axis=1)] == np.asarray(truth).astype(str)
-    if correct.sum() < 5:
+    top1, _ = correct_top1(embeddings, truth, labels, bank)
+    if len(top1) < 5:
         return None
-    top1 = scores.max(axis=1)[correct]
     return {"p5": round(float(np.percentile(top1, 5)), 4), "p50": round(float(np.percentile(top1, 50)), 4)}
 
 
@@ -236,12 +242,9 @@ def unknown_threshold(embeddings: np.ndarray, truth, labels: list[str], bank: np
     the lowest, over activities, of the 5th percentile of the top-1 cosine of that activity's
     correctly classified held-out windows, so no activity that the model does recognise is
     routinely reported as unknown."""
-    scores = embeddings @ bank.T
-    predicted = np.array(labels)[scores.argmax(axis=1)]
-    truth = np.asarray(truth).astype(str)
-    top1 = scores.max(axis=1)
-    per_class = [np.percentile(top1[(predicted == truth) & (truth == label)], percentile)
-                 for label in labels if ((predicted == truth) & (truth == label)).sum() >= min_per_class]
+    top1, truth = correct_top1(embeddings, truth, labels, bank)
+    per_class = [np.percentile(top1[truth == label], percentile)
+                 for label in labels if (truth == label).sum() >= min_per_class]
     if not per_class:
         return None  # too few correct windows to estimate; the runtime keeps its built-in default
     return round(float(min(per_class)), 4)

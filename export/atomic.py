@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from aura_edge.errors import BundleError
-from aura_edge.runtime.bundle import BUNDLE_FORMAT, MANIFEST_FILE
+from aura_edge.runtime.bundle import BUNDLE_FORMAT, LABELS_FILE, MANIFEST_FILE, load_bundle, sha256_file
 
 
 @contextlib.contextmanager
@@ -146,6 +146,27 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def file_entry(path: Path) -> dict:
+    """A file's manifest entry: its sha256 and size."""
+    return {"sha256": sha256_file(path), "bytes": path.stat().st_size}
+
+
+@contextlib.contextmanager
+def edited_label_bank(source: Path, manifest: dict, target: Path, replace: bool):
+    """Yield a staged copy of the bundle at ``source`` (hard links) without its labels.npz: the
+    caller writes the new one there and may edit ``manifest``. On a clean exit labels.npz is hashed
+    into the manifest, which is written, and the copy must load through the runtime's own verifier
+    before it becomes ``target`` (the bundle itself with ``replace``, or a new directory)."""
+    with staged_directory(target, replace=replace) as staging:
+        for name in manifest["files"]:
+            if name != LABELS_FILE:
+                link_or_copy(source / name, staging / name)
+        yield staging
+        manifest["files"][LABELS_FILE] = file_entry(staging / LABELS_FILE)
+        (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n")
+        load_bundle(staging)
 
 
 def link_or_copy(src: Path, dst: Path) -> None:

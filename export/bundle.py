@@ -23,9 +23,9 @@ from aura_edge import __version__, pretrained
 from aura_edge.errors import ConfigError, DataError, RunError
 from aura_edge.evaluate import PROMPT_TEMPLATES, label_expansion_for, zero_shot
 from aura_edge.export import onnx_export, quantize, tensorrt_build
-from aura_edge.export.atomic import staged_directory
+from aura_edge.export.atomic import file_entry, staged_directory
 from aura_edge.export.config import MIN_CALIBRATION_WINDOWS, ExportConfig
-from aura_edge.export.label_bank import file_entry, parse_labels, validate_labels, write_label_bank
+from aura_edge.export.label_bank import parse_labels, validate_labels, write_label_bank
 from aura_edge.models.imu_transformer import SENVT_SIZES
 from aura_edge.runtime.bundle import (BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, LABELS_FILE, MANIFEST_FILE, MODEL_FILES,
                                       REQUIRED_CONTRACT, load_bundle, read_label_bank, sha256_file)

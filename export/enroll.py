@@ -8,7 +8,7 @@ edited bundle is staged and swapped in whole, like an export: it is never left h
 
 from __future__ import annotations
 
-import json
+import copy
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,10 +17,9 @@ import numpy as np
 
 from aura_edge import pretrained
 from aura_edge.errors import ConfigError, DataError
-from aura_edge.export.atomic import link_or_copy, staged_directory
+from aura_edge.export.atomic import edited_label_bank
 from aura_edge.firmware_bridge.replay_source import read_recording
-from aura_edge.runtime.bundle import (LABELS_FILE, MANIFEST_FILE, Bundle, first_control_character, load_bundle,
-                                      sha256_file)
+from aura_edge.runtime.bundle import LABELS_FILE, Bundle, first_control_character, load_bundle
 from aura_edge.runtime.enrolled import KEYS as ENROLLED_KEYS
 from aura_edge.runtime.enrolled import EnrolledClasses, text_weight
 from aura_edge.safe_npz import NUMBERS, TEXT, Member, read_npz
@@ -147,20 +146,12 @@ def _units(units: str | None) -> tuple[str, str]:
 # --- writing the bundle -------------------------------------------------------------------------
 
 def _write(bundle: Bundle, enrolled: EnrolledClasses, target: Path) -> None:
-    """labels.npz with the new enrolled classes (text labels untouched), its sha256 in the manifest."""
-    source = bundle.path
-    with np.load(source / LABELS_FILE, allow_pickle=False) as z:
+    """labels.npz with the new enrolled classes (text labels untouched), swapped in like an export."""
+    with np.load(bundle.path / LABELS_FILE, allow_pickle=False) as z:
         arrays = {key: z[key] for key in z.files if key not in ENROLLED_KEYS}
     if len(enrolled):
         arrays.update(enrolled.to_arrays())
-    manifest = json.loads((source / MANIFEST_FILE).read_text())
-    with staged_directory(target, replace=target == source) as staging:
-        for name in manifest["files"]:
-            if name != LABELS_FILE:
-                link_or_copy(source / name, staging / name)
+    manifest = copy.deepcopy(bundle.manifest)   # verified when the bundle was loaded
+    manifest["labels"] = {**manifest.get("labels", {}), "enrolled": enrolled.counts()}
+    with edited_label_bank(bundle.path, manifest, target, replace=target == bundle.path) as staging:
         np.savez(staging / LABELS_FILE, **arrays)
-        manifest["files"][LABELS_FILE] = {"sha256": sha256_file(staging / LABELS_FILE),
-                                          "bytes": (staging / LABELS_FILE).stat().st_size}
-        manifest["labels"] = {**manifest.get("labels", {}), "enrolled": enrolled.counts()}
-        (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n")
-        load_bundle(staging)   # what is swapped in must load

@@ -10,7 +10,6 @@ an edit rebuilds the whole bank the same way (a new label can take captions from
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 
@@ -19,10 +18,10 @@ import numpy as np
 from aura_edge import pretrained
 from aura_edge.errors import BundleError, ConfigError
 from aura_edge.evaluate import build_label_bank
-from aura_edge.export.atomic import link_or_copy, staged_directory
+from aura_edge.export.atomic import edited_label_bank
 from aura_edge.models.frozen import load_text_encoder
 from aura_edge.runtime.bundle import (LABELS_FILE, MANIFEST_FILE, first_control_character, read_label_bank,
-                                      read_manifest, sha256_file, verify_files)
+                                      read_manifest, verify_files)
 from aura_edge.runtime.enrolled import KEYS as ENROLLED_KEYS
 
 MAX_LABELS = 1000
@@ -78,16 +77,16 @@ def validate_labels(labels, flag: str = "--labels", minimum: int = 2) -> list[st
 
 
 def write_label_bank(path: Path, labels: list[str], text_encoder_spec: str, templates, anchors=(),
-                     expansion: float = 0.0) -> dict:
-    """Embed the labels (expanded toward ``anchors`` when ``expansion`` > 0) and write labels.npz;
-    returns the manifest entry."""
+                     expansion: float = 0.0, extra: dict | None = None) -> dict:
+    """Embed the labels (expanded toward ``anchors`` when ``expansion`` > 0) and write labels.npz,
+    with ``extra`` arrays beside them (enrolled classes); returns the manifest entry."""
     labels = validate_labels(labels)
     templates, anchors = list(templates), list(anchors) if expansion else []
     encoder = load_text_encoder(text_encoder_spec)
     bank = build_label_bank(encoder, labels, templates, anchors, expansion)
     np.savez(path, labels=np.array(labels, dtype=str), embeddings=bank.astype(np.float32),
              templates=np.array(templates, dtype=str), text_encoder=np.array(encoder.id),
-             anchors=np.array(anchors, dtype=str), expansion=np.array(float(expansion)))
+             anchors=np.array(anchors, dtype=str), expansion=np.array(float(expansion)), **(extra or {}))
     return {"file": path.name, "count": len(labels), "text_encoder": encoder.id,
             "text_encoder_spec": text_encoder_spec, "templates": templates,
             "label_expansion": float(expansion), "anchors": len(anchors)}
@@ -139,33 +138,19 @@ def rebuild_labels(bundle_dir: Path | str, add=(), remove=(), out: Path | str | 
     if not spec:
         raise BundleError(f"{bundle_dir / MANIFEST_FILE} does not say which text encoder made its labels; "
                           "re-export the bundle")
-    with staged_directory(target, replace=out is None) as staging:
-        for name in manifest["files"]:
-            if name != LABELS_FILE:
-                link_or_copy(bundle_dir / name, staging / name)
+    with edited_label_bank(bundle_dir, manifest, target, replace=out is None) as staging:
         log.info("embedding %d labels with %s", len(labels), spec)
-        entry = write_label_bank(staging / LABELS_FILE, labels, spec, templates, anchors, expansion)
-        _keep_enrolled(bundle_dir / LABELS_FILE, staging / LABELS_FILE)
+        entry = write_label_bank(staging / LABELS_FILE, labels, spec, templates, anchors, expansion,
+                                 extra=_enrolled_arrays(bundle_dir / LABELS_FILE))
         if entry["text_encoder"] != text_encoder_id:
             raise BundleError(f"text encoder {spec!r} now resolves to {entry['text_encoder']}, but the bundle's labels "
                               f"came from {text_encoder_id}; the new label embeddings would not match the model. "
                               "Install the original text-encoder weights or re-export the bundle")
         manifest["labels"] = entry
-        manifest["files"][LABELS_FILE] = file_entry(staging / LABELS_FILE)
-        (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n")
     return labels
 
 
-def _keep_enrolled(old: Path, new: Path) -> None:
-    """Carry the classes enrolled from examples (`aura-edge enroll`) over to the rebuilt bank."""
-    with np.load(old, allow_pickle=False) as z:
-        enrolled = {key: z[key] for key in ENROLLED_KEYS if key in z.files}
-    if not enrolled:
-        return
-    with np.load(new, allow_pickle=False) as z:
-        arrays = {key: z[key] for key in z.files}
-    np.savez(new, **arrays, **enrolled)
-
-
-def file_entry(path: Path) -> dict:
-    return {"sha256": sha256_file(path), "bytes": path.stat().st_size}
+def _enrolled_arrays(file: Path) -> dict:
+    """The classes enrolled from examples (`aura-edge enroll`), carried over to a rebuilt bank."""
+    with np.load(file, allow_pickle=False) as z:
+        return {key: z[key] for key in ENROLLED_KEYS if key in z.files}

@@ -2,8 +2,8 @@
 
 Writes aura_edge/pretrained/ (see its __init__): the run's INT8 bundle without the FP32 ONNX, and
 the run itself with FP16 weights. FP16 is kept only if it is measured lossless on held-out
-windows (the numbers go into the bundle manifest's "model" record). Both directories are staged
-and swapped in whole, like an export.
+windows (the numbers go into the bundle manifest's "model" record). Both directories are built
+and verified in a temporary directory, then copied over the old ones.
 """
 
 from __future__ import annotations
@@ -18,15 +18,16 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from aura_edge.export.bundle import export_bundle
-from aura_edge.export.config import ExportConfig
-from aura_edge.export.label_bank import file_entry
 from safetensors.torch import load_file, save_file
 
 from aura_edge import pretrained
 from aura_edge.console import show_messages
 from aura_edge.errors import RunError
 from aura_edge.evaluate import run_label_bank, zero_shot
+from aura_edge.export.atomic import file_entry
+from aura_edge.export.bundle import export_bundle
+from aura_edge.export.config import ExportConfig
+from aura_edge.export.onnx_export import cosine
 from aura_edge.models import embed_imu
 from aura_edge.models.frozen import load_text_encoder
 from aura_edge.runtime.bundle import MANIFEST_FILE, MODEL_FILES, load_bundle
@@ -77,7 +78,7 @@ def fp16_fidelity(run_dir: Path, fp16_dir: Path, windows: int) -> dict:
     test = test.subset(np.sort(np.random.default_rng(0).permutation(len(test))[:windows]))
     with torch.inference_mode():
         a, b = embed_imu(fp32.imu_encoder, test.imu), embed_imu(fp16.imu_encoder, test.imu)
-    cos = np.sum(a * b, axis=1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+    cos = cosine(a, b)
     labels = list(fp32.config.labels)
     bank = run_label_bank(load_text_encoder(fp32.config.text_encoder_spec), labels, fp32.config)
     f1 = {name: round(zero_shot(e, test.label, labels, bank).macro_f1, 4) for name, e in (("fp32", a), ("fp16", b))}

@@ -173,7 +173,7 @@ def test_a_tampered_bundle_is_never_re_signed_by_a_label_rebuild(copy):
 # --- a catalogue of damaged bundles: each is one clear BundleError, never a traceback -----------------
 
 def _rehash(bundle, name):
-    from aura_edge.export.label_bank import file_entry
+    from aura_edge.export.atomic import file_entry
 
     manifest = json.loads((bundle / "manifest.json").read_text())
     manifest["files"][name] = file_entry(bundle / name)

@@ -400,7 +400,7 @@ def test_labels_with_control_characters_single_labels_and_empty_adds_are_refused
 
 
 def test_an_escape_sequence_in_a_shared_label_bank_is_refused_at_load(exported, tmp_path):
-    from aura_edge.export.label_bank import file_entry
+    from aura_edge.export.atomic import file_entry
 
     bundle = shutil.copytree(exported[1], tmp_path / "b")
     with np.load(bundle / "labels.npz") as z:

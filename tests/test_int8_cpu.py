@@ -17,7 +17,7 @@ from test_export import build_tiny_bundle
 
 from aura_edge.errors import BundleError, ConfigError
 from aura_edge.export import onnx_export, quantize
-from aura_edge.export.label_bank import file_entry
+from aura_edge.export.atomic import file_entry
 from aura_edge.models.imu_transformer import SENVT_SIZES
 from aura_edge.runtime.bundle import load_bundle
 from aura_edge.runtime.cpu import EXACT_U8U8_OPTION, cpu_int8, int8_session_options, parse_cpuinfo

@@ -92,8 +92,10 @@ def recording_windows(path: Path, name: str, rate_hz=None, units=None, axes=None
     samples or windows labelled ``name``."""
     if not path.is_file():
         raise DataError(f"recording {path} does not exist")
-    if path.suffix.lower() == ".npz" and _holds_windows(path):
-        return _npz_windows(path, name)
+    if path.suffix.lower() == ".npz":
+        windows = _npz_windows(path, name)
+        if windows is not None:
+            return windows
     acc_unit, gyro_unit = _units(units)
     recording = read_recording(path, rate_hz, acc_unit, gyro_unit, axes or "x,y,z")
     imu = recording.imu
@@ -116,23 +118,22 @@ def _labelled_part(imu: np.ndarray, labels: np.ndarray, name: str, path: Path) -
     return imu[start:end]
 
 
-def _holds_windows(path: Path) -> bool:
-    with np.load(path, allow_pickle=False) as z:
-        return "label" in z.files and "imu" in z.files and z["imu"].ndim == 3
-
-
-def _npz_windows(path: Path, name: str) -> np.ndarray:
+def _npz_windows(path: Path, name: str) -> np.ndarray | None:
     """Windows labelled ``name`` of a window set ((N, 6, 1000), as training reads) or of labelled
-    recordings ((N, T, 6) with rate_hz, units and gravity, as `eval --data` reads)."""
-    arrays = read_npz(path, {"imu": Member(NUMBERS, (3,)), "label": Member(TEXT, (1,)),
-                             "rate_hz": Member(NUMBERS, (0, 1), required=False),
-                             "units": Member(TEXT, (0, 1), required=False)}, "imu and label")
-    labels, imu = arrays["label"].astype(str), arrays["imu"]
-    keep = labels == name
-    if not keep.any():
+    recordings ((N, T, 6) with rate_hz, units and gravity, as `eval --data` reads); None for a
+    replay recording (imu (T, 6)). Headers are checked before any data is read (safe_npz)."""
+    arrays = read_npz(path, {"imu": Member(NUMBERS, (2, 3)), "label": Member(TEXT, (1,), required=False),
+                             "rate_hz": Member(NUMBERS, (0, 1), required=False)}, "imu [, label, rate_hz]")
+    imu = arrays["imu"]
+    if imu.ndim == 2:
+        return None
+    if "label" not in arrays:
+        raise DataError(f"{path} holds windows (imu {imu.shape}) but no 'label' saying which are {name!r}")
+    labels = arrays["label"].astype(str)
+    if name not in labels:
         raise DataError(f"{path} has no windows labelled {name!r} (its labels: {', '.join(sorted(set(labels)))})")
     if "rate_hz" not in arrays and imu.shape[1:] == (6, WINDOW_SAMPLES):
-        return np.ascontiguousarray(imu[keep], dtype=np.float32)
+        return np.ascontiguousarray(imu[labels == name], dtype=np.float32)
     from aura_edge.data.recordings import load_labelled_recordings  # its checks of rate, units, gravity
 
     recordings = load_labelled_recordings(path)

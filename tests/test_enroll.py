@@ -216,3 +216,20 @@ def test_a_recording_of_several_activities_gives_the_part_named(tmp_path):
     assert len(recording_windows(both, "walk")) == 2   # 6 s: one window, and one flush with the end
     with pytest.raises(DataError, match="no samples labelled 'running'"):
         recording_windows(both, "running")
+
+
+def test_npz_window_sets_and_labelled_recordings_give_the_windows_named(tmp_path):
+    from aura_edge.export.enroll import recording_windows
+
+    rng = np.random.default_rng(4)
+    np.savez(tmp_path / "set.npz", imu=rng.normal(size=(5, 6, 1000)).astype(np.float32),
+             label=np.array(["a", "b", "a", "a", "b"]))
+    assert recording_windows(tmp_path / "set.npz", "a").shape == (3, 6, 1000)
+    np.savez(tmp_path / "rec.npz", imu=rng.normal(size=(3, 700, 6)), rate_hz=100.0,
+             label=np.array(["a", "b", "a"]), units=np.array(["g", "deg/s"]))
+    assert recording_windows(tmp_path / "rec.npz", "a").shape == (4, 6, 1000)   # 7 s each: two windows
+    with pytest.raises(DataError, match="no windows labelled 'c'"):
+        recording_windows(tmp_path / "set.npz", "c")
+    np.savez(tmp_path / "nolabel.npz", imu=rng.normal(size=(2, 6, 1000)))
+    with pytest.raises(DataError, match="no 'label'"):
+        recording_windows(tmp_path / "nolabel.npz", "a")

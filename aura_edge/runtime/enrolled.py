@@ -103,18 +103,25 @@ class EnrolledClasses:
     def with_class(self, name: str, windows: np.ndarray, text_percentiles: dict,
                    text_weight: float = 0.0) -> EnrolledClasses:
         """A copy with ``name`` (re-)enrolled from (N, D) window embeddings; any old examples go."""
-        kept = self.without(name, text_percentiles) if name in self.names else self
-        k = len(kept.names)
-        return _calibrated([*kept.names, name], np.concatenate([kept.embeddings, unit_rows(windows)]),
-                           np.concatenate([kept.index, np.full(len(windows), k)]),
-                           np.append(kept.text_weight, text_weight), text_percentiles)
+        names, embeddings, index, weights = self._parts_without(name)
+        return _calibrated([*names, name], np.concatenate([embeddings, unit_rows(windows)]),
+                           np.concatenate([index, np.full(len(windows), len(names))]),
+                           np.append(weights, text_weight), text_percentiles)
 
     def without(self, name: str, text_percentiles: dict) -> EnrolledClasses:
+        if name not in self.names:
+            raise ValueError(f"{name!r} is not enrolled")
+        return _calibrated(*self._parts_without(name), text_percentiles)
+
+    def _parts_without(self, name: str) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+        """(names, embeddings, class index, text weights) without ``name`` (unchanged if absent)."""
+        if name not in self.names:
+            return self.names, self.embeddings, self.index, self.text_weight
         k = self.names.index(name)
         keep = self.index != k
         index = self.index[keep]
-        return _calibrated([n for n in self.names if n != name], self.embeddings[keep],
-                           np.where(index > k, index - 1, index), np.delete(self.text_weight, k), text_percentiles)
+        return ([n for n in self.names if n != name], self.embeddings[keep], np.where(index > k, index - 1, index),
+                np.delete(self.text_weight, k))
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         return {"enrolled_names": np.array(self.names, dtype=str), "enrolled_embeddings": self.embeddings,

@@ -107,7 +107,7 @@ def train(ctx, **options) -> None:
     report.md, plots) and points runs/latest at it. Under torchrun it trains with DDP.
     """
     from aura_edge.pipeline import is_main_process, train_and_report
-    from aura_edge.train.checkpoint import read_config
+    from aura_edge.train.run_config import read_config
 
     if options["resume"]:
         saved = read_config(Path(options["resume"])).train

@@ -23,9 +23,9 @@ from aura_edge.errors import RunError, WeightsError
 from aura_edge.evaluate import PROMPT_TEMPLATES
 from aura_edge.models import build_encoder
 from aura_edge.signals import input_contract
-from aura_edge.train.run_config import RunConfig
+from aura_edge.train.run_config import CONFIG_FILE, RunConfig, read_config
 
-CONFIG_FILE, WEIGHTS_FILE = "config.json", "model.safetensors"
+WEIGHTS_FILE = "model.safetensors"
 LAST_FILE, STATE_FILE = "last.safetensors", "trainer_state.json"
 
 
@@ -80,22 +80,6 @@ class LoadedRun:
     config: RunConfig
     imu_encoder: nn.Module
     mocap_encoder: nn.Module | None
-
-
-def read_config(run_dir: Path) -> RunConfig:
-    run_dir = Path(run_dir)
-    if not run_dir.is_dir():
-        raise RunError(f"run directory {run_dir} does not exist; train one with `aura-edge train` "
-                       "or pass --run runs/<name>")
-    path = run_dir / CONFIG_FILE
-    if not path.is_file():
-        raise RunError(f"{run_dir} has no {CONFIG_FILE}: it is empty or training never finished an epoch; "
-                       "pass a complete run directory")
-    try:
-        raw = json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise RunError(f"{path} is corrupt ({exc}); pass another run or retrain") from exc
-    return RunConfig.from_dict(raw, str(path))
 
 
 def load_run(run_dir: Path | str, weights: str = WEIGHTS_FILE) -> LoadedRun:

@@ -3,13 +3,12 @@ from here without importing the trainer."""
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, fields
 
 from aura_edge import pretrained
-from aura_edge.errors import ConfigError
-from aura_edge.train.run_config import RunConfig
+from aura_edge.errors import ConfigError, RunError
+from aura_edge.train.run_config import read_config
 from aura_edge.train.stages import parse_epochs, parse_stage_list, resolve_epochs
 
 SYNTH_KEYS = ("seed", "placements", "exclude", "activities", "rates", "gravity_removed", "windows", "subjects",
@@ -151,12 +150,10 @@ FINE_TUNE = {"epochs": "20", "stages": "1", "lr": 3e-4, "batch_size": 32, "basel
 def fine_tune_defaults(init: str) -> dict:
     """The options `--init` sets unless given: FINE_TUNE, and the architecture and text encoder of
     the run it starts from (a different one given on the command line is refused by the trainer)."""
-    path = pretrained.run_path(init) / "config.json"
     try:
-        config = RunConfig.from_dict(json.loads(path.read_text()), str(path))
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"--init {init}: cannot read {path} ({exc}); pass a finished run directory "
-                          "or 'pretrained'") from exc
+        config = read_config(pretrained.run_path(init))
+    except RunError as exc:
+        raise ConfigError(f"--init {init}: {exc}") from exc
     return {**FINE_TUNE, "encoder": config.imu_encoder["family"], "size": config.imu_encoder["size"],
             "text_encoder": config.text_encoder_spec}
 

@@ -247,12 +247,16 @@ class Trainer:
             emb["mocap"] = models["mocap"](windows["mocap"][idx].to(self.device, non_blocking=True))
         return emb
 
+    def _validate(self, val_set):
+        """Zero-shot accuracy and macro-F1 of the IMU encoder on the validation split."""
+        return zero_shot(embed_imu(self.encoders["imu"], val_set.imu, self.device), val_set.label,
+                         self.val_labels, self.val_bank)
+
     def _score_start(self, val_set) -> None:
         """--init: the starting weights are the first candidate for the best model (epoch 0), so
         fine-tuning that does not help on the validation split is not kept."""
         if self.world.is_main:
-            result = zero_shot(embed_imu(self.encoders["imu"], val_set.imu, self.device), val_set.label,
-                               self.val_labels, self.val_bank)
+            result = self._validate(val_set)
             self.best_f1 = result.macro_f1
             self.run.save_best(self.encoders, self.loss_fn)
             self.run.append_metrics({"epoch": 0, "stage": 0, "val_accuracy": round(result.accuracy, 5),
@@ -265,8 +269,7 @@ class Trainer:
         if not self.world.is_main:
             dist_utils.barrier(self.world)
             return
-        result = zero_shot(embed_imu(self.encoders["imu"], val_set.imu, self.device), val_set.label,
-                           self.val_labels, self.val_bank)
+        result = self._validate(val_set)
         scales = {p: round(float(self.loss_fn.scale(p).detach()), 3) for p in stage.pairs}
         record = {"epoch": self.epoch_index, "stage": stage.number, "train_loss": round(loss, 5),
                   "val_accuracy": round(result.accuracy, 5), "val_macro_f1": round(result.macro_f1, 5),

@@ -9,10 +9,13 @@ same way; `from_dict` is the one place that knows about older files.
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from aura_edge.errors import RunError
 
+CONFIG_FILE = "config.json"
 SCHEMA_VERSION = 2  # 1: files before the schema (same keys, none of them typed); 2: schema_version recorded
 
 
@@ -80,3 +83,20 @@ class RunConfig:
         for key in ("labels", "prompt_templates", "captions", "plan"):
             out[key] = list(out[key])
         return {**self.extra, **out}
+
+
+def read_config(run_dir: Path) -> RunConfig:
+    """A run directory's config.json, checked; torch-free (the CLI reads --init and --resume runs)."""
+    run_dir = Path(run_dir)
+    if not run_dir.is_dir():
+        raise RunError(f"run directory {run_dir} does not exist; train one with `aura-edge train` "
+                       "or pass --run runs/<name>")
+    path = run_dir / CONFIG_FILE
+    if not path.is_file():
+        raise RunError(f"{run_dir} has no {CONFIG_FILE}: it is empty or training never finished an epoch; "
+                       "pass a complete run directory")
+    try:
+        raw = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise RunError(f"{path} is corrupt ({exc}); pass another run or retrain") from exc
+    return RunConfig.from_dict(raw, str(path))

@@ -76,7 +76,7 @@ class DashboardSink:
                 panel.update(valid=r.valid, label=r.label, score=_number(r.score), reason=r.reason,
                              top=[[n, _number(s)] for n, s in r.top], latency_ms=round(r.latency_ms, 2),
                              link={k: v for k, v in r.link.items() if isinstance(v, (int, float, str))},
-                             signal=self._signal(name), t_s=_number(r.t_s), rate_hz=self._rate(name))
+                             t_s=_number(r.t_s), **self._recent(name))
             self.version += 1
 
     def event(self, event) -> None:
@@ -98,29 +98,20 @@ class DashboardSink:
                 self._json = (self.version, json.dumps(state))
             return self._json
 
-    def _channel(self, name: str):
-        return next((ch for ch in self.recognizer.channels if ch.name == name), None)
-
-    def _rate(self, name: str) -> float | None:
-        """Samples per second arriving over the last SIGNAL_SECONDS (what the device really sends)."""
-        channel = self._channel(name)
-        if channel is None or len(channel.ring) < 2:
-            return None
-        t = channel.ring.times
-        t = t[t >= t[-1] - SIGNAL_SECONDS]
-        return round((len(t) - 1) / (t[-1] - t[0]), 1) if len(t) > 1 and t[-1] > t[0] else None
-
-    def _signal(self, name: str) -> dict:
-        """The last SIGNAL_SECONDS of a source, decimated to about SIGNAL_POINTS per channel."""
-        channel = self._channel(name)
+    def _recent(self, name: str) -> dict:
+        """The last SIGNAL_SECONDS of a source: the samples per second that arrived (what the device
+        really sends), and the six channels decimated to about SIGNAL_POINTS each."""
+        channel = next((ch for ch in self.recognizer.channels if ch.name == name), None)
         if channel is None or len(channel.ring) == 0:
-            return {"t": [], "channels": [[] for _ in range(6)]}
+            return {"rate_hz": None, "signal": {"t": [], "channels": [[] for _ in range(6)]}}
         t, x = channel.ring.times, channel.ring.samples
         keep = t >= t[-1] - SIGNAL_SECONDS
         t, x = t[keep], x[keep]
+        rate = round((len(t) - 1) / (t[-1] - t[0]), 1) if len(t) > 1 and t[-1] > t[0] else None
         step = max(1, len(t) // SIGNAL_POINTS)
         t, x = t[::step], x[::step]
-        return {"t": np.round(t - t[-1], 2).tolist(), "channels": np.round(x.T, 2).tolist()}
+        signal = {"t": np.round(t - t[-1], 2).tolist(), "channels": np.round(x.T, 2).tolist()}
+        return {"rate_hz": rate, "signal": signal}
 
 
 def _number(value):

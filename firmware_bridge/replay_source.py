@@ -41,10 +41,9 @@ class ReplaySource(Source):
             raise DeviceError(f"replay file {str(self.path)!r} does not exist; pass a CSV or NPZ recording")
         recording = read_recording(self.path, rate_hz, acc_unit, gyro_unit, axes, time_unit)
         self.imu, self.rate_hz, self.t_s, self.labels = recording.imu, recording.rate_hz, recording.t_s, recording.labels
-        t_s = self.t_s
-        self.resets = np.concatenate(([False], np.diff(t_s) < 0))
+        self.resets = np.concatenate(([False], np.diff(self.t_s) < 0))
         self.loop = loop
-        self._play = play_times(t_s, self.rate_hz)
+        self._play = play_times(self.t_s, self.rate_hz)
         self._speed, self._chunk = speed, chunk_samples
         self._schedule = Schedule(self._play, speed, chunk_samples)
         self._replays = 0

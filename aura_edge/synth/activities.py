@@ -11,10 +11,15 @@ tune what is tried on that test without looking at it.
 
 from __future__ import annotations
 
+import zlib
 from typing import Callable
+
+import numpy as np
 
 from aura_edge.synth import daily_life, gestures, locomotion, sports, stationary
 from aura_edge.synth.posture import Pose, Scene
+from aura_edge.synth.vocabulary import COMPOSED, composed_pose
+from aura_edge.synth.vocabulary import caption as composed_caption
 
 GENERATORS: dict[str, Callable[[Scene], Pose]] = {
     "standing": stationary.standing,
@@ -309,3 +314,23 @@ HELD_OUT_PHRASINGS = {**HELD_OUT_PHRASINGS, **daily_life.HELD_OUT_PHRASINGS, **s
 DEV_PHRASINGS = {**DEV_PHRASINGS, **daily_life.DEV_PHRASINGS, **sports.DEV_PHRASINGS}
 
 ACTIVITIES: tuple[str, ...] = tuple(GENERATORS)
+# Every activity a corpus can name: the hand-built ones above, then the open vocabulary's.
+ALL_ACTIVITIES: tuple[str, ...] = ACTIVITIES + tuple(COMPOSED)
+
+
+def activity_key(name: str) -> int:
+    """A stable number per activity for its random streams: the index of a hand-built activity, a
+    hash of the name for a composed one (so editing the catalogue changes no other activity)."""
+    return ACTIVITIES.index(name) if name in GENERATORS else 1000 + zlib.crc32(name.encode()) % 1_000_000
+
+
+def generate(name: str, sc: Scene) -> Pose:
+    """A Pose of activity ``name`` on the scene's time grid."""
+    return GENERATORS[name](sc) if name in GENERATORS else composed_pose(COMPOSED[name], sc)
+
+
+def draw_caption(name: str, rng: np.random.Generator) -> str:
+    """A caption for one window of ``name`` (one random draw from ``rng``)."""
+    if name in CAPTIONS:
+        return CAPTIONS[name][int(rng.integers(len(CAPTIONS[name])))]
+    return composed_caption(name, rng)

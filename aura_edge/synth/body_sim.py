@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from aura_edge.signals import MODEL_RATE_HZ
-from aura_edge.synth.activities import GENERATORS
+from aura_edge.synth.activities import generate
 from aura_edge.synth.posture import Pose, Scene
 from aura_edge.synth.skeleton import JOINT_INDEX, Kinematics, forward_kinematics, planted_root
 from aura_edge.synth.subjects import Subject
@@ -23,7 +23,7 @@ MOCAP_STEP = int(SIM_RATE_HZ / 10)  # 10 FPS mocap from the 200 Hz body
 
 def generate_pose(subject: Subject, activity: str, t: np.ndarray, rng: np.random.Generator) -> Pose:
     """Run an activity generator on the time grid t (seconds)."""
-    return GENERATORS[activity](Scene(subject, rng, t, SIM_RATE_HZ))
+    return generate(activity, Scene(subject, rng, t, SIM_RATE_HZ))
 
 
 def place_body(pose: Pose, subject: Subject, n: int, heading: float = 0.0) -> tuple[Kinematics, np.ndarray]:

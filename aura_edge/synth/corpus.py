@@ -16,7 +16,7 @@ import numpy as np
 from aura_edge.data.windows import MOCAP_FRAMES, WindowSet
 from aura_edge.errors import ConfigError
 from aura_edge.signals import MAX_RATE_HZ, MIN_RATE_HZ, WINDOW_S, WINDOW_SAMPLES
-from aura_edge.synth.activities import ACTIVITIES, CAPTIONS
+from aura_edge.synth.activities import ACTIVITIES, ALL_ACTIVITIES, activity_key, draw_caption
 from aura_edge.synth.body_sim import MOCAP_STEP, SIM_RATE_HZ, mocap_frames, simulate_episode
 from aura_edge.synth.devices import DeviceSpace, check_share, draw_sensor
 from aura_edge.synth.frames import render_frames
@@ -40,6 +40,7 @@ class SynthConfig:
     rates_hz: tuple[float, float] = (MIN_RATE_HZ, MAX_RATE_HZ)   # device output rates drawn from this range
     gravity_removed: float = 0.25                 # share of devices that report linear acceleration
     episode_seed: int = 0                         # another value: new episodes of the same people
+    composed_windows: int | None = None           # per subject for a composed activity (None: as above)
     random_sites: float = 0.0                     # share of training windows worn at a random point of
                                                   #   the placements' segments instead (val/test: never)
     with_frames: bool = False                     # stick figures for the CLIP video tower; memory:
@@ -54,13 +55,20 @@ class SynthConfig:
             raise ConfigError(f"subjects must be three counts (train >= 1, val >= 0, test >= 0), "
                               f"got {self.subjects!r}")
         _check_int("windows_per_activity", self.windows_per_activity, 1, 10_000)
+        if self.composed_windows is not None:
+            _check_int("composed_windows", self.composed_windows, 1, 10_000)
         _check_names("placements", self.placements, PLACEMENTS)
-        _check_names("activities", self.activities, ACTIVITIES)
+        _check_names("activities", self.activities, ALL_ACTIVITIES)
         _check_int("frames_per_window", self.frames_per_window, 1, MOCAP_FRAMES)
         _check_int("frame_size", self.frame_size, 16, 512)
         _check_int("episode_seed", self.episode_seed, 0, 2**31)
         check_share("random_sites", self.random_sites)
         self.devices()   # validates rates_hz and gravity_removed
+
+    def windows_for(self, activity: str) -> int:
+        """Windows per subject of ``activity``."""
+        composed = self.composed_windows is not None and activity not in ACTIVITIES
+        return self.composed_windows if composed else self.windows_per_activity
 
     def devices(self) -> DeviceSpace:
         return DeviceSpace(tuple(map(float, self.rates_hz)), self.gravity_removed)
@@ -82,9 +90,18 @@ def _check_names(what: str, names, known) -> None:
         raise ConfigError(f"{what} is empty; pass at least one of {list(known)}")
     unknown = [x for x in names if x not in known]
     if unknown:
-        raise ConfigError(f"unknown {what} {unknown}; choose from {list(known)}")
+        raise ConfigError(f"unknown {what} {unknown}; choose from {_listing(known)}")
     if len(set(names)) != len(names):
         raise ConfigError(f"{what} has duplicates: {list(names)}")
+
+
+def _listing(known) -> str:
+    """The choices for an error message; the composed activities are named by where they are listed."""
+    extra = [k for k in known if k not in ACTIVITIES] if len(known) > len(ACTIVITIES) else []
+    if not extra:
+        return str(list(known))
+    shown = [k for k in known if k not in extra]
+    return f"{shown} or one of the {len(extra)} composed activities of aura_edge.synth.vocabulary (e.g. {extra[0]!r})"
 
 
 def build_corpus(config: SynthConfig = SynthConfig(), progress: bool = False) -> dict[str, WindowSet]:
@@ -109,9 +126,9 @@ def _subject_activity_windows(config: SynthConfig, subject, activity: str, train
     """All windows of one subject doing one activity, each at one of the configured placements
     (or, for a ``config.random_sites`` share of training windows, at a random site)."""
     # Keyed by the activity's global index so that choosing fewer activities changes nothing else.
-    rng = subject_rng(config.seed, subject.id, 1, ACTIVITIES.index(activity), config.episode_seed)
+    rng = subject_rng(config.seed, subject.id, 1, activity_key(activity), config.episode_seed)
     order = [config.placements[i] for i in rng.permutation(len(config.placements))]
-    placements = [order[j % len(order)] for j in range(config.windows_per_activity)]
+    placements = [order[j % len(order)] for j in range(config.windows_for(activity))]
     if train and config.random_sites > 0:
         subject, placements = _with_random_sites(config, subject, activity, placements)
     devices, out = config.devices(), []
@@ -125,7 +142,7 @@ def _subject_activity_windows(config: SynthConfig, subject, activity: str, train
                 "imu": imu[placement][start:start + WINDOW_SAMPLES].T,
                 "mocap": mocap_frames(joints[frame:frame + MOCAP_FRAMES], step=1),
                 "label": activity,
-                "caption": CAPTIONS[activity][int(rng.integers(len(CAPTIONS[activity])))],
+                "caption": draw_caption(activity, rng),
                 "subject": subject.id,
                 "placement": RANDOM_SITE if placement.startswith(RANDOM_SITE) else placement,
             })
@@ -138,7 +155,7 @@ def _with_random_sites(config: SynthConfig, subject, activity: str, placements: 
     n = int(round(config.random_sites * len(placements)))
     if n == 0:
         return subject, placements
-    rng = subject_rng(config.seed, subject.id, 2, ACTIVITIES.index(activity), config.episode_seed)
+    rng = subject_rng(config.seed, subject.id, 2, activity_key(activity), config.episode_seed)
     segments = sorted({seg for p in config.placements for seg in PLACEMENT_SEGMENTS[p]})
     names = [f"{RANDOM_SITE} {k}" for k in range(n)]
     mounts = {name: site_mount(subject.body, segments[rng.integers(len(segments))], rng) for name in names}

@@ -14,7 +14,7 @@ import numpy as np
 
 from aura_edge.errors import ConfigError
 from aura_edge.signals import GRAVITY_CONVENTIONS, GRAVITY_MS2, MAX_RATE_HZ, MIN_RATE_HZ, resample
-from aura_edge.synth.activities import ACTIVITIES
+from aura_edge.synth.activities import ACTIVITIES, ALL_ACTIVITIES
 from aura_edge.synth.body_sim import MARGIN_S, SIM_RATE_HZ, generate_pose, ideal_streams, place_body
 from aura_edge.synth.devices import DeviceProfile, device_samples
 from aura_edge.synth.skeleton import forward_kinematics
@@ -57,9 +57,10 @@ def simulate_recording(activities: Sequence[str], seconds_each: float, placement
 def _validate(activities, seconds_each, placement, rate_hz, gravity) -> None:
     if not activities:
         raise ConfigError(f"activities is empty; pass at least one of {list(ACTIVITIES)}")
-    unknown = [a for a in activities if a not in ACTIVITIES]
+    unknown = [a for a in activities if a not in ALL_ACTIVITIES]
     if unknown:
-        raise ConfigError(f"unknown activities {unknown}; choose from {list(ACTIVITIES)}")
+        raise ConfigError(f"unknown activities {unknown}; choose from {list(ACTIVITIES)} or a composed "
+                          "activity of aura_edge.synth.vocabulary (e.g. 'lateral raise')")
     if not seconds_each > 0 or not np.isfinite(seconds_each):
         raise ConfigError(f"seconds_each must be a positive number of seconds, got {seconds_each!r}")
     if gravity not in GRAVITY_CONVENTIONS:

@@ -11,15 +11,18 @@ from aura_edge.errors import ConfigError, RunError
 from aura_edge.train.run_config import read_config
 from aura_edge.train.stages import parse_epochs, parse_stage_list, resolve_epochs
 
-SYNTH_KEYS = ("seed", "placements", "exclude", "activities", "rates", "gravity_removed", "windows", "subjects",
-              "episode_seed", "random_sites")
+SYNTH_KEYS = ("seed", "placements", "exclude", "activities", "vocabulary", "novel", "composed_windows",
+              "rates", "gravity_removed", "windows", "subjects", "episode_seed", "random_sites")
 
 
 def synth_config(data: str):
     """'synth' or 'synth?key=value&...' -> SynthConfig, or None when ``data`` is not synthetic.
 
     Keys: placements=head,chest (only these) or exclude=thigh (all but these); activities=walking,
-    lying down (only these); rates=26-1000 (device output rates, Hz); gravity_removed=0.25 (share
+    lying down (only these, hand-built or composed); vocabulary=open (the hand-built activities and
+    every composed one of aura_edge.synth.vocabulary); novel=exclude (without the novel activities
+    and compositions that eval --conditions scores zero-shot); composed_windows=1 (per subject for
+    each composed activity); rates=26-1000 (device output rates, Hz); gravity_removed=0.25 (share
     of linear-acceleration devices); windows=5 (per subject and activity); subjects=24,6,6; seed=0;
     episode_seed=0; random_sites=0.4 (share of training windows worn at random points of the
     placements' body segments). The spec is stored with a run, so its report and export rebuild exactly the
@@ -32,6 +35,7 @@ def synth_config(data: str):
     from aura_edge.synth.subjects import resolve_placement
 
     fields: dict = {}
+    novel: tuple[str, ...] = ()
     for item in filter(None, query.split("&")):
         key, _, value = item.partition("=")
         try:
@@ -42,13 +46,17 @@ def synth_config(data: str):
                 fields["placements"] = tuple(p for p in PLACEMENTS if p not in drop)
             elif key == "activities":
                 fields["activities"] = tuple(v.strip() for v in value.split(","))
+            elif key == "vocabulary":
+                fields["activities"] = vocabulary(value)
             elif key == "rates":
                 lo, _, hi = value.partition("-")
                 fields["rates_hz"] = (float(lo), float(hi or lo))
             elif key in ("gravity_removed", "random_sites"):
                 fields[key] = float(value)
-            elif key in ("windows", "seed", "episode_seed"):
+            elif key in ("windows", "seed", "episode_seed", "composed_windows"):
                 fields["windows_per_activity" if key == "windows" else key] = int(value)
+            elif key == "novel":
+                novel = novel_activities(value)
             elif key == "subjects":
                 fields["subjects"] = tuple(int(v) for v in value.split(","))
             else:
@@ -56,7 +64,28 @@ def synth_config(data: str):
         except ValueError as exc:
             raise ConfigError(f"--data {data!r}: bad value for {key!r} ({exc}); e.g. "
                               "synth?exclude=thigh&rates=26-1000") from exc
+    if novel:
+        fields["activities"] = tuple(a for a in fields.get("activities", SynthConfig.activities) if a not in novel)
     return SynthConfig(**fields)
+
+
+def novel_activities(value: str) -> tuple[str, ...]:
+    """``novel=exclude``: the composed activities kept out of training for `eval --conditions`."""
+    from aura_edge.synth.vocabulary import NOVEL_ACTIVITIES, NOVEL_COMPOSITIONS, variants_of
+
+    if value != "exclude":
+        raise ValueError(f"novel takes 'exclude' (keep the novel activities and compositions out), not {value!r}")
+    return variants_of(NOVEL_ACTIVITIES + NOVEL_COMPOSITIONS)
+
+
+def vocabulary(value: str) -> tuple[str, ...]:
+    """The activities of ``vocabulary=``: 'open' (all) or 'builtin' (the hand-built ones)."""
+    from aura_edge.synth.activities import ACTIVITIES, ALL_ACTIVITIES
+
+    choices = {"open": ALL_ACTIVITIES, "builtin": ACTIVITIES}
+    if value not in choices:
+        raise ValueError(f"vocabulary is 'open' or 'builtin', not {value!r}")
+    return choices[value]
 
 
 @dataclass

@@ -1,0 +1,123 @@
+"""Captions of composed activities at three levels, paraphrased by rules (no download, no model).
+
+1. names: the activity's name and synonyms, as a user would type them;
+2. the movement: what the body does, how far and how often ("lifting both arms out to the side to
+   shoulder height and back down, about every 3 seconds, standing");
+3. body parts: the joints, their movement in anatomical words and its size in degrees.
+
+Each window gets one caption drawn from all three levels, so the encoder learns that a name, a
+description of the movement and a list of joint movements can mean the same thing: what lets a
+user describe an activity nobody trained on.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from aura_edge.synth.vocabulary.catalogue import COMPOSED, Exercise, Part
+from aura_edge.synth.vocabulary.primitives import PRIMITIVES
+
+POSTURE_WORDS = {"standing": ("standing", "on the feet", "upright"), "sitting": ("seated", "sitting on a chair"),
+                 "lying": ("lying on the back", "on the floor, face up"), "prone": ("face down on the forearms",
+                                                                                    "in a forearm plank"),
+                 "side-lying": ("lying on one side",)}
+RETURN_WORDS = ("and back", "and back down", "and returning", "then lowering again", "and back to the start")
+TEMPO_WORDS = ("about every {p:.0f} seconds", "roughly once every {p:.0f} seconds", "{r:.0f} times in ten seconds")
+FAST_TEMPO_WORDS = ("about {r:.0f} times in ten seconds", "quickly, about {f:.1f} times a second")
+ONE_WAY = ("shoulder circles", "jump", "step", "kick", "turn", "hold")   # no 'and back' after these
+
+
+def limb_words(primitive: str, side: str) -> str:
+    limb = PRIMITIVES[primitive].limb
+    if limb is None:
+        return ""
+    return {"both": f"both {limb}s", "left": f"the left {limb}", "right": f"the right {limb}",
+            "l": f"the left {limb}", "r": f"the right {limb}",
+            "alternating": f"one {limb} then the other"}[side]
+
+
+def size_words(part: Part) -> str:
+    """How far, in the words people use: shoulder height, overhead, a little; else degrees."""
+    a = abs(part.amp)
+    if part.primitive in ("shoulder flexion", "shoulder abduction"):
+        return "a little" if a < 50 else "to shoulder height" if a < 120 else "overhead"
+    if part.primitive == "elbow flexion" and part.amp < 0:
+        return f"from a {a:.0f} degree bend"
+    if part.primitive in ("squat", "jump"):
+        return "shallow" if a < 60 else "deep"
+    return f"by about {int(round(a, -1))} degrees"
+
+
+def movement(ex: Exercise, rng: np.random.Generator) -> str:
+    """Level 2: the movement in plain words, its size, its tempo and the base posture."""
+    phrases = []
+    for part in ex.parts:
+        side = ex.side if part.side == "limb" else part.side
+        verb = PRIMITIVES[part.primitive].verb.format(limb=limb_words(part.primitive, side) or "the body")
+        if part.primitive == "elbow flexion" and part.amp < 0:
+            verb = verb.replace("bending", "straightening")
+        if part.primitive == "hold":
+            phrases.append("holding the position")
+            continue
+        size = size_words(part)
+        if part.primitive == "jump":
+            phrases.append(f"{verb}, landing in a {size} knee bend")
+            continue
+        held = ("and holding it" if part.static else "" if part.primitive in ONE_WAY
+                else RETURN_WORDS[rng.integers(len(RETURN_WORDS))])
+        phrases.append(" ".join(w for w in (verb, size, held) if w))
+    joiner = " then " if _sequential(ex.parts) else " while "
+    text = joiner.join(phrases)
+    where = POSTURE_WORDS[ex.posture][rng.integers(len(POSTURE_WORDS[ex.posture]))]
+    if ex.period_s > 0:
+        words = FAST_TEMPO_WORDS if ex.period_s < 1.5 else TEMPO_WORDS
+        tempo = words[rng.integers(len(words))].format(p=ex.period_s, r=10 / ex.period_s, f=1 / ex.period_s)
+        slowly = "slowly " if ex.name.startswith("slow ") else ""
+        return f"{slowly}{text}, {tempo}, {where}"
+    return f"{where}, {text}"
+
+
+def body_parts(ex: Exercise, rng: np.random.Generator) -> str:
+    """Level 3: joints and anatomical movements with their size."""
+    items = []
+    for part in ex.parts:
+        p = PRIMITIVES[part.primitive]
+        side = ex.side if part.side == "limb" else part.side
+        who = {"both": "both sides", "alternating": "alternating sides", "l": "left", "r": "right"}.get(side, side)
+        joint = f"{p.joint} ({who})" if p.limb else p.joint
+        what = f"{joint}, {abs(part.amp):.0f} degrees"
+        items.append(what + (" held" if part.static else ""))
+    rate = "a static hold" if ex.period_s <= 0 else f"one repetition per {ex.period_s:.1f} s"
+    return f"{'; '.join(items)}; {rate}; {POSTURE_WORDS[ex.posture][0]}"
+
+
+def names(ex: Exercise) -> list[str]:
+    """Level 1: the name, its synonyms with the variant's words, and 'doing ...' forms."""
+    prefix = ex.name[:len(ex.name) - len(ex.base)] if ex.base and ex.name.endswith(ex.base) else ""
+    out = [ex.name]
+    if ex.kind in ("gym", "physio") and not ex.name.endswith("s") and " and " not in ex.name:
+        out.append(f"doing {ex.name}s")
+    out += [f"{prefix}{s}" for s in ex.synonyms]
+    return list(dict.fromkeys(out))
+
+
+def caption(name: str, rng: np.random.Generator) -> str:
+    """One caption for a window of ``name``: a name (40 %), the movement (40 %) or the body parts (20 %)."""
+    ex = COMPOSED[name]
+    level = rng.choice(3, p=(0.4, 0.4, 0.2))
+    if level == 0:
+        options = names(ex)
+        return options[rng.integers(len(options))]
+    return movement(ex, rng) if level == 1 else body_parts(ex, rng)
+
+
+def describe(name: str) -> str:
+    """The label entry 'name: description of the movement' a user might write for ``name``
+    (one fixed paraphrase, so that scores are reproducible)."""
+    return f"{name}: {movement(COMPOSED[name], np.random.default_rng(0))}"
+
+
+def _sequential(parts: tuple[Part, ...]) -> bool:
+    """Whether the moving parts follow each other in the cycle rather than move together."""
+    moving = sorted({p.window for p in parts if not p.static})
+    return len(moving) > 1 and all(a[1] <= b[0] + 1e-9 for a, b in zip(moving, moving[1:]))

@@ -51,8 +51,9 @@ def main(verbose: bool) -> None:
 @main.command()
 @click.option("--data", default=TrainConfig.data, show_default=True,
               help="'synth' (built-in corpus; options as in 'synth?exclude=thigh&rates=26-1000', keys: "
-                   "placements, exclude, activities, rates, gravity_removed, windows, subjects, seed, "
-                   "episode_seed, random_sites), an Ego-Exo4D root, "
+                   "placements, exclude, activities, vocabulary, novel, composed_windows, rates, gravity_removed, "
+                   "windows, subjects, seed, episode_seed, random_sites; 'synth?vocabulary=open' adds several "
+                   "hundred composed exercises, stretches, work tasks and gestures), an Ego-Exo4D root, "
                    "or a directory holding train.npz, val.npz, test.npz windows.")
 @click.option("--text-encoder", default=TrainConfig.text_encoder, show_default=True,
               help="Frozen target space: 'minilm' (offline) or 'open_clip:ARCH:WEIGHTS' (local file or cache).")
@@ -147,7 +148,9 @@ def _label_expansion_option(func):
                    "directory; default: the run's held-out synthetic test subjects.")
 @click.option("--placement", type=click.Choice(["hand", "chest", "ankle"]), default="hand", show_default=True,
               help="Which PAMAP2 sensor to evaluate (PAMAP2 only).")
-@click.option("--labels", default=None, help="Comma-separated label set for zero-shot (default: labels in the data).")
+@click.option("--labels", default=None, help="Label set for zero-shot: 'a,b,c' or a file with one label a line, "
+                                             "'name: description of the movement' allowed (default: labels in the "
+                                             "data).")
 @click.option("--out", default=None, type=click.Path(file_okay=False), help="Where to write the evaluation report.")
 @click.option("--shots", default=None, metavar="K[,K...]",
               help="Few-shot enrollment with --data: enroll K windows per class from half the people (a "
@@ -167,12 +170,13 @@ def eval_(run_dir: str, data: str | None, placement: str, labels: str | None, ou
     units (g or m/s2, deg/s or rad/s) and gravity (included or removed, as phone and watch
     'linear acceleration' APIs report), and is converted to the model's input.
     """
+    from aura_edge.export.label_bank import parse_labels
     from aura_edge.report import evaluate_recordings, write_generalisation_report, write_run_report
 
     run_path = pretrained.run_path(run_dir)
     report_dir = pretrained.report_dir(run_path, out)
     out = None if report_dir == run_path else report_dir   # recordings' reports: RUN/eval/<file> by default
-    label_list = [s.strip() for s in labels.split(",") if s.strip()] if labels else None
+    label_list = parse_labels(labels) if labels else None
     if shots and data is None:
         raise ConfigError("--shots needs --data: labelled windows (with a 'subject' key, to enroll from other people)")
     if conditions:

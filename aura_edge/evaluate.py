@@ -30,15 +30,41 @@ DEFAULT_LABEL_EXPANSION = 1.0
 MAX_ANCHORS = 2000
 
 
+# A label may carry a description of its movement: "bird dog: on hands and knees, reaching one arm
+# forward and the opposite leg back". Its embedding is then the name's (through the templates)
+# plus this weight times the description's, re-normalised.
+DESCRIPTION_WEIGHT = 1.0
+
+
+def split_label(entry: str) -> tuple[str, str]:
+    """'name: description' -> (name, description); a label without ': ' has the description ''."""
+    name, sep, description = str(entry).partition(": ")
+    if sep and name.strip() and description.strip():
+        return name.strip(), description.strip()
+    return str(entry).strip(), ""
+
+
+def label_names(entries) -> list[str]:
+    """The names of label entries, without their descriptions."""
+    return [split_label(e)[0] for e in entries]
+
+
 def build_label_bank(text_encoder, labels: list[str], templates=PROMPT_TEMPLATES, anchors=(),
                      expansion: float = 0.0) -> np.ndarray:
-    """(C, D) unit vectors: the mean of each label's template embeddings, re-normalised; pulled
-    toward the nearest of the ``anchors`` (training captions) when ``expansion`` > 0."""
+    """(C, D) unit vectors: the mean of each label's template embeddings, with its description's
+    added when it has one ('name: description'), re-normalised; pulled toward the nearest of the
+    ``anchors`` (training captions) when ``expansion`` > 0."""
     if not labels:
         raise DataError("the label list is empty; pass at least two activity labels")
-    prompts = [t.format(label) for label in labels for t in templates]
+    names, descriptions = zip(*(split_label(label) for label in labels))
+    prompts = [t.format(name) for name in names for t in templates]
     emb = text_encoder.encode(prompts).reshape(len(labels), len(templates), -1).mean(axis=1)
     bank = emb / np.linalg.norm(emb, axis=1, keepdims=True)
+    described = [i for i, d in enumerate(descriptions) if d]
+    if described:
+        d = text_encoder.encode([descriptions[i] for i in described])
+        mixed = bank[described] + DESCRIPTION_WEIGHT * d / np.linalg.norm(d, axis=1, keepdims=True)
+        bank[described] = mixed / np.linalg.norm(mixed, axis=1, keepdims=True)
     if expansion > 0:
         if not len(anchors):
             raise DataError("label expansion needs the training captions as anchors, and none were given")
@@ -114,8 +140,9 @@ class ZeroShotResult:
 
 
 def zero_shot(embeddings: np.ndarray, true_labels, labels: list[str], label_bank: np.ndarray) -> ZeroShotResult:
-    """Classify each embedding as the label whose bank vector is most similar."""
-    return classify(embeddings @ label_bank.T, true_labels, labels)
+    """Classify each embedding as the label whose bank vector is most similar (labels may carry
+    descriptions, 'name: description'; the result names them by name)."""
+    return classify(embeddings @ label_bank.T, true_labels, label_names(labels))
 
 
 def classify(scores: np.ndarray, true_labels, labels: list[str]) -> ZeroShotResult:

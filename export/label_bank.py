@@ -17,7 +17,7 @@ import numpy as np
 
 from aura_edge import pretrained
 from aura_edge.errors import BundleError, ConfigError
-from aura_edge.evaluate import build_label_bank
+from aura_edge.evaluate import build_label_bank, label_names, split_label
 from aura_edge.export.atomic import edited_label_bank
 from aura_edge.models.frozen import load_text_encoder
 from aura_edge.runtime.bundle import (LABELS_FILE, MANIFEST_FILE, first_control_character, read_label_bank,
@@ -25,7 +25,7 @@ from aura_edge.runtime.bundle import (LABELS_FILE, MANIFEST_FILE, first_control_
 from aura_edge.runtime.enrolled import KEYS as ENROLLED_KEYS
 
 MAX_LABELS = 1000
-MAX_LABEL_CHARS = 200
+MAX_LABEL_CHARS = 300   # a name with a description of its movement ('name: description')
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +66,8 @@ def validate_labels(labels, flag: str = "--labels", minimum: int = 2) -> list[st
         raise ConfigError(f"label {too_long[0][:40]!r}... has {len(too_long[0])} characters; the limit is "
                           f"{MAX_LABEL_CHARS}: use a short activity phrase")
     seen, duplicates = set(), set()
-    for label in labels:
-        (duplicates if label.casefold() in seen else seen).add(label.casefold())
+    for name in label_names(labels):
+        (duplicates if name.casefold() in seen else seen).add(name.casefold())
     if duplicates:
         raise ConfigError(f"duplicate labels {sorted(set(duplicates))}; each label may appear once")
     if len(labels) < minimum:
@@ -79,17 +79,29 @@ def validate_labels(labels, flag: str = "--labels", minimum: int = 2) -> list[st
 def write_label_bank(path: Path, labels: list[str], text_encoder_spec: str, templates, anchors=(),
                      expansion: float = 0.0, extra: dict | None = None) -> dict:
     """Embed the labels (expanded toward ``anchors`` when ``expansion`` > 0) and write labels.npz,
-    with ``extra`` arrays beside them (enrolled classes); returns the manifest entry."""
+    with ``extra`` arrays beside them (enrolled classes); returns the manifest entry. A label given
+    as 'name: description' is stored as its name, with the description in ``descriptions``."""
     labels = validate_labels(labels)
     templates, anchors = list(templates), list(anchors) if expansion else []
     encoder = load_text_encoder(text_encoder_spec)
     bank = build_label_bank(encoder, labels, templates, anchors, expansion)
-    np.savez(path, labels=np.array(labels, dtype=str), embeddings=bank.astype(np.float32),
+    names, descriptions = zip(*(split_label(label) for label in labels))
+    np.savez(path, labels=np.array(names, dtype=str), descriptions=np.array(descriptions, dtype=str),
+             embeddings=bank.astype(np.float32),
              templates=np.array(templates, dtype=str), text_encoder=np.array(encoder.id),
              anchors=np.array(anchors, dtype=str), expansion=np.array(float(expansion)), **(extra or {}))
     return {"file": path.name, "count": len(labels), "text_encoder": encoder.id,
             "text_encoder_spec": text_encoder_spec, "templates": templates,
             "label_expansion": float(expansion), "anchors": len(anchors)}
+
+
+def read_entries(file: Path, names: list[str]) -> list[str]:
+    """The labels of a labels.npz as written: 'name: description' where it has a description."""
+    with np.load(file, allow_pickle=False) as z:
+        descriptions = [str(s) for s in z["descriptions"].tolist()] if "descriptions" in z.files else []
+    if len(descriptions) != len(names):
+        return list(names)
+    return [f"{n}: {d}" if d else n for n, d in zip(names, descriptions)]
 
 
 def read_expansion(file: Path) -> tuple[list[str], float]:
@@ -101,16 +113,17 @@ def read_expansion(file: Path) -> tuple[list[str], float]:
 
 
 def edit_labels(current: list[str], add=(), remove=()) -> list[str]:
-    """The current labels minus `remove` plus `add`, with clear errors for no-ops."""
-    folded = {s.casefold(): s for s in current}
+    """The current labels minus `remove` (by name) plus `add`, with clear errors for no-ops."""
+    folded = {s.casefold() for s in label_names(current)}
     add = validate_labels(add, "--add", minimum=1) if add else []
-    remove = validate_labels(remove, "--remove", minimum=1) if remove else []
+    remove = label_names(validate_labels(remove, "--remove", minimum=1)) if remove else []
     missing = [s for s in remove if s.casefold() not in folded]
     if missing:
-        raise ConfigError(f"cannot remove {missing}: not in the bundle's labels ({', '.join(current)})")
+        raise ConfigError(f"cannot remove {missing}: not in the bundle's labels ({', '.join(label_names(current))})")
     dropped = {s.casefold() for s in remove}
-    kept = [s for s in current if s.casefold() not in dropped]
-    present = [s for s in add if s.casefold() in {k.casefold() for k in kept}]
+    kept = [s for s in current if split_label(s)[0].casefold() not in dropped]
+    kept_names = {k.casefold() for k in label_names(kept)}
+    present = [s for s in label_names(add) if s.casefold() in kept_names]
     if present:
         raise ConfigError(f"{present} already in the bundle's labels; nothing to add")
     if len(kept) + len(add) < 2:
@@ -132,6 +145,7 @@ def rebuild_labels(bundle_dir: Path | str, add=(), remove=(), out: Path | str | 
     manifest = read_manifest(bundle_dir)
     verify_files(bundle_dir, manifest)
     current, _, templates, text_encoder_id = read_label_bank(bundle_dir / LABELS_FILE)
+    current = read_entries(bundle_dir / LABELS_FILE, current)
     anchors, expansion = read_expansion(bundle_dir / LABELS_FILE)
     labels = edit_labels(current, add, remove)
     spec = manifest.get("labels", {}).get("text_encoder_spec")
@@ -147,7 +161,7 @@ def rebuild_labels(bundle_dir: Path | str, add=(), remove=(), out: Path | str | 
                               f"came from {text_encoder_id}; the new label embeddings would not match the model. "
                               "Install the original text-encoder weights or re-export the bundle")
         manifest["labels"] = entry
-    return labels
+    return label_names(labels)
 
 
 def _enrolled_arrays(file: Path) -> dict:

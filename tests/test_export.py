@@ -419,3 +419,42 @@ def test_the_unknown_threshold_is_in_the_output_contract(exported):
     m = manifest(bundle)
     assert m["output_contract"]["l2_normalised"] and m["output_contract"]["embedding_dim"] == 384
     assert m["output_contract"]["unknown_below"] == m["metrics"]["int8_vs_fp32"].get("unknown_below")
+
+
+def test_a_label_can_carry_a_description_of_its_movement(exported, tmp_path, fast_fp32_export):
+    from aura_edge.evaluate import build_label_bank, split_label, zero_shot
+    from aura_edge.export import rebuild_labels
+    from aura_edge.models.frozen import load_text_encoder
+
+    assert split_label("bird dog: on hands and knees, one arm up") == ("bird dog", "on hands and knees, one arm up")
+    assert split_label("walking") == ("walking", "") and split_label("note:no space") == ("note:no space", "")
+    described = "bird dog: on hands and knees, reaching one arm forward and the opposite leg back"
+    text_encoder = load_text_encoder("minilm")
+    bank = build_label_bank(text_encoder, ["walking", described, "bird dog"])
+    assert np.allclose(np.linalg.norm(bank, axis=1), 1, atol=1e-5)
+    assert bank[1] @ bank[2] < 0.999                       # the description changes the embedding
+    description = text_encoder.encode([described.partition(": ")[2]])[0]
+    assert bank[1] @ description > bank[2] @ description   # ... toward the description
+    run, _ = exported
+    target = export_bundle(ExportConfig(run=str(run), out=str(tmp_path / "b"),
+                                        labels=str(_label_file(tmp_path, ["walking", described]))))
+    assert list(load_bundle(target).labels) == ["walking", "bird dog"]
+    with pytest.raises(ConfigError, match="already in the bundle"):   # names are compared, not descriptions
+        rebuild_labels(target, add=["bird dog: something else"])
+    rebuild_labels(target, add=["jogging: running slowly with short steps"])
+    edited = load_bundle(target)
+    assert list(edited.labels) == ["walking", "bird dog", "jogging"]
+    assert np.allclose(edited.label_bank[1], load_bundle(target).label_bank[1])
+    again = build_label_bank(text_encoder, ["walking", described, "jogging: running slowly with short steps"],
+                             read_config(run).prompt_templates, read_config(run).captions,
+                             manifest(target)["labels"]["label_expansion"])
+    assert np.allclose(edited.label_bank, again, atol=1e-5)   # the description survived the rebuild
+    assert rebuild_labels(target, remove=["bird dog"]) == ["walking", "jogging"]
+    result = zero_shot(bank[:2], ["walking", "bird dog"], ["walking", described], bank[:2])
+    assert result.labels == ["walking", "bird dog"] and result.accuracy == 1.0
+
+
+def _label_file(tmp_path, labels):
+    path = tmp_path / "labels.txt"
+    path.write_text("\n".join(labels) + "\n")
+    return path

@@ -12,7 +12,11 @@ Each condition is a synthetic test set that differs from the run's training corp
   a watch worn on the inside of the wrist, a device whose axes follow another convention);
 - unseen phrasing: labels phrased unlike any training caption (``HELD_OUT_PHRASINGS``);
 - placement P: only placement P (a leave-one-placement-out test when the run was trained with
-  ``synth?exclude=P``).
+  ``synth?exclude=P``);
+- novel activities / novel compositions, for a run trained on ``synth?vocabulary=open&novel=exclude``:
+  composed activities never trained (``aura_edge.synth.vocabulary.NOVEL_ACTIVITIES``) and known
+  primitives combined in ways never trained (``NOVEL_COMPOSITIONS``), each scored zero-shot from the
+  activity names and, separately, from labels that describe the movement ('name: description').
 
 All but in-distribution use the unseen test people, so each ratio to in-distribution includes
 the subject gap: a harder bar than changing one factor at a time.
@@ -28,7 +32,8 @@ from aura_edge.errors import ConfigError
 from aura_edge.evaluate import run_label_bank, zero_shot
 from aura_edge.models import embed_imu
 from aura_edge.synth import build_corpus
-from aura_edge.synth.activities import HELD_OUT_PHRASINGS
+from aura_edge.synth.activities import ACTIVITIES, HELD_OUT_PHRASINGS
+from aura_edge.synth.vocabulary import describe
 from aura_edge.train.augment import rotate_sensor_frame, uniform_rotations
 from aura_edge.train.config import synth_config
 
@@ -43,6 +48,7 @@ class Condition:
     split: str                # which split of that corpus is tested
     phrasing: bool = False    # score against HELD_OUT_PHRASINGS instead of the label names
     turned: bool = False      # turn each window's sensor frame to a random orientation (seeded)
+    described: bool = False   # the windows' labels carry a description of the movement ('name: ...')
 
 
 def conditions_for(train_data: str, placements: tuple[str, ...] = (), windows: int = 3) -> list[Condition]:
@@ -71,6 +77,23 @@ def conditions_for(train_data: str, placements: tuple[str, ...] = (), windows: i
     ]
     out += [Condition(f"placement {p}", f"held-out people, sensor at the {p} only", replace(test, placements=(p,)),
                       "test") for p in placements]
+    return out + novel_conditions(base, test, windows)
+
+
+def novel_conditions(base, test, windows: int) -> list[Condition]:
+    """Zero-shot on the composed activities a run trained with ``novel=exclude`` never saw."""
+    from aura_edge.synth.vocabulary import NOVEL_ACTIVITIES, NOVEL_COMPOSITIONS, variants_of
+
+    trained = set(base.activities)
+    if trained <= set(ACTIVITIES) or trained & set(variants_of(NOVEL_ACTIVITIES + NOVEL_COMPOSITIONS)):
+        return []
+    out = []
+    for name, bases, what in (("novel activities", NOVEL_ACTIVITIES, "activities no training caption names"),
+                              ("novel compositions", NOVEL_COMPOSITIONS, "known movements combined in new ways")):
+        config = replace(test, activities=variants_of(bases), composed_windows=windows)
+        out += [Condition(f"{name} (names)", f"held-out people, {what}, labelled by name", config, "test"),
+                Condition(f"{name} (descriptions)", f"held-out people, {what}, labels that describe the movement",
+                          config, "test", described=True)]
     return out
 
 
@@ -88,6 +111,8 @@ def evaluate_condition(condition: Condition, runs: dict, text_encoder, windows=N
         if condition.phrasing:
             labels = [HELD_OUT_PHRASINGS[label] for label in labels]
             truth = np.array([HELD_OUT_PHRASINGS[label] for label in truth])
+        if condition.described:
+            labels = [describe(label) if label in windows.labels else label for label in labels]
         bank = run_label_bank(text_encoder, labels, run.config, label_expansion)
         result = zero_shot(embed_imu(run.imu_encoder, windows.imu), truth, labels, bank)
         row[name] = {"accuracy": round(result.accuracy, 4), "macro_f1": round(result.macro_f1, 4)}

@@ -93,3 +93,44 @@ def test_with_ratios_and_markdown_table():
     table = generalisation.markdown_table(out, ["a", "b"])
     assert "| x | 4 | 0.400 | 0.400 | - | - | 0.80 |" in table
     assert np.isclose(out[1]["a"]["macro_f1"], 0.4)
+
+
+def test_a_run_without_the_novel_activities_is_scored_on_them_by_name_and_by_description(monkeypatch):
+    from aura_edge.synth.vocabulary import NOVEL_ACTIVITIES, NOVEL_COMPOSITIONS, variants_of
+    from aura_edge.synth.vocabulary.catalogue import COMPOSED
+
+    open_spec = "synth?subjects=1,0,1&windows=1&vocabulary=open&novel=exclude&composed_windows=1"
+    conditions = {c.name: c for c in generalisation.conditions_for(open_spec, windows=1)}
+    assert list(conditions)[-4:] == ["novel activities (names)", "novel activities (descriptions)",
+                                     "novel compositions (names)", "novel compositions (descriptions)"]
+    novel = conditions["novel compositions (names)"].config.activities
+    assert set(novel) == set(variants_of(NOVEL_COMPOSITIONS))
+    assert conditions["novel compositions (descriptions)"].described
+    trained = conditions["in-distribution"].config.activities
+    assert not set(trained) & set(variants_of(NOVEL_ACTIVITIES + NOVEL_COMPOSITIONS))
+    # a novel composition combines primitives that training has seen, only never together
+    seen = {p.primitive for name in trained if name in COMPOSED for p in COMPOSED[name].parts}
+    for name in novel:
+        assert {p.primitive for p in COMPOSED[name].parts} <= seen
+    # the built-in vocabulary adds none of them
+    assert not [c for c in generalisation.conditions_for(SPEC, windows=1) if "novel" in c.name]
+
+
+def test_described_labels_reach_the_label_bank(untrained_run, monkeypatch):
+    import dataclasses
+
+    from aura_edge.models.frozen import load_text_encoder
+    from aura_edge.synth.vocabulary import describe
+    from aura_edge.train.checkpoint import load_run
+
+    banks = []
+    real = generalisation.run_label_bank
+    monkeypatch.setattr(generalisation, "run_label_bank", lambda enc, labels, config, w=None: banks.append(labels)
+                        or real(enc, labels, config, w))
+    open_spec = "synth?subjects=1,0,1&windows=1&vocabulary=open&novel=exclude&composed_windows=1"
+    condition = [c for c in generalisation.conditions_for(open_spec, windows=1) if c.described][0]
+    condition = dataclasses.replace(condition, config=dataclasses.replace(condition.config,
+                                                                          activities=("right-arm sawing", "golf swing")))
+    row = generalisation.evaluate_condition(condition, {"m": load_run(untrained_run)}, load_text_encoder("minilm"))
+    assert banks[0][-2:] == [describe("right-arm sawing"), describe("golf swing")]
+    assert banks[0][:len(ACTIVITIES)] == list(ACTIVITIES) and row["windows"] == 2

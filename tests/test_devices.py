@@ -114,4 +114,4 @@ def test_corpus_spreads_windows_evenly_over_placements_and_honours_the_device_sp
     # Same people and motion; without gravity the accelerometer's mean is near zero, apart from
     # the centripetal part on swinging limbs (an ankle sensor circles the knee).
     assert np.linalg.norm(walking.imu[:, :3].mean(axis=2), axis=1).min() > 7.0
-    assert np.median(np.linalg.norm(removed.imu[:, :3].mean(axis=2), axis=1)) < 1.0
+    assert np.median(np.linalg.norm(removed.imu[:, :3].mean(axis=2), axis=1)) < 1.5

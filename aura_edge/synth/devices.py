@@ -31,8 +31,13 @@ from aura_edge.synth.motion import band_noise
 # Output data rates that shipping IMUs and phone/watch APIs offer (Hz).
 COMMON_RATES_HZ = (10.0, 12.5, 16.0, 20.0, 25.0, 26.0, 30.0, 32.0, 50.0, 52.0, 60.0, 64.0, 100.0, 104.0,
                    119.0, 128.0, 200.0, 208.0, 400.0, 416.0, 800.0, 833.0, 1000.0)
+# Full-scale ranges and how often devices run at them (docs/realism.md): Android requires phones
+# to read at least 4 g and 1000 deg/s, research loggers default to 6-8 g (ActiGraph, Axivity AX3),
+# sports and racket studies use 16 g; +-2 g is left to a few low-power loggers.
 ACC_RANGES_G = (2.0, 4.0, 8.0, 16.0)
+ACC_RANGE_SHARES = (0.05, 0.25, 0.40, 0.30)
 GYRO_RANGES_DPS = (250.0, 500.0, 1000.0, 2000.0)
+GYRO_RANGE_SHARES = (0.10, 0.20, 0.35, 0.35)
 GRAVITY_LEAK_DEG = 2.0   # orientation error of a device's own gravity estimate (sensor fusion)
 
 
@@ -111,8 +116,8 @@ def draw_device(space: DeviceSpace, rng: np.random.Generator) -> DeviceProfile:
     rate = float(rng.choice(space.rates()))
     return DeviceProfile(
         rate_hz=rate, anti_alias=bool(rng.random() < 0.7), bandwidth_hz=rate * float(rng.uniform(0.2, 0.45)),
-        acc_range=float(rng.choice(ACC_RANGES_G)) * GRAVITY_MS2,
-        gyro_range=float(np.radians(rng.choice(GYRO_RANGES_DPS))), adc_bits=int(rng.choice([12, 16])),
+        acc_range=float(rng.choice(ACC_RANGES_G, p=ACC_RANGE_SHARES)) * GRAVITY_MS2,
+        gyro_range=float(np.radians(rng.choice(GYRO_RANGES_DPS, p=GYRO_RANGE_SHARES))), adc_bits=int(rng.choice([12, 16])),
         clock_ppm=float(rng.normal(0, 150)), jitter_s=float(rng.uniform(0, 0.15)) / rate,
         drop_prob=float(rng.choice([0.0, 0.0, 0.002, 0.01])),
         gravity="removed" if rng.random() < space.gravity_removed else "included",

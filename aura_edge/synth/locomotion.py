@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from aura_edge.signals import GRAVITY_MS2
-from aura_edge.synth.motion import TAU, bounce_height, deg, integrate, smooth_targets, vm_bump, wobble
+from aura_edge.synth.motion import TAU, bounce_height, deg, impact_ring, integrate, smooth_targets, vm_bump, wobble
 from aura_edge.synth.posture import Pose, Scene, ambient, rhythm
 from aura_edge.synth.stationary import STANDING_ARMS
 
@@ -31,6 +31,14 @@ def _legs(pose: Pose, phi, hip_mean, hip_amp, knee_stance, knee_swing, stance_ce
         stance = knee_stance * vm_bump(p, TAU * stance_center, stance_kappa)
         pose.add(f"{side}_hip_flex", deg(hip_mean + hip_amp * np.cos(p + TAU * hip_lead) + fold * stance))
         pose.add(f"{side}_knee", deg(4 + stance + knee_swing * vm_bump(p, TAU * swing_center, swing_kappa)))
+
+
+def _foot_strikes(sc: Scene, pose: Pose, phi, omega: float, amp_deg: float) -> None:
+    """The shock of each heel strike in the shank (right foot at phi = 0, left at pi), a
+    ``impact_ring`` of ``amp_deg`` at 12-18 Hz per person and episode."""
+    freq = sc.uniform(12.0, 18.0)
+    for side, contact in (("r", 0.0), ("l", np.pi)):
+        pose.add(f"{side}_knee", deg(impact_ring(phi, omega, contact, amp_deg, freq)))
 
 
 def _arm_swing(pose: Pose, sides, phi, amp, elbow_mean, elbow_amp, hip_lead=0.1, rot=10.0) -> None:
@@ -130,6 +138,7 @@ def walk(sc: Scene, style: WalkStyle = WALK, swing=("l", "r")) -> tuple[Pose, np
     vig = sc.vary(s.vigor, 0.1)
     _legs(pose, phi, hip_mean=style.hip_mean, hip_amp=style.hip_amp * vig, knee_stance=style.knee_stance,
           knee_swing=style.knee_swing, fold=0.5)
+    _foot_strikes(sc, pose, phi, TAU * stride_hz, 1000.0 * style.strike * vig)   # 0.25-0.7 deg
     if swing:
         _arm_swing(pose, swing, phi, amp=sc.uniform(*style.arm_amp) * vig, elbow_mean=_draw(sc, style.elbow_mean),
                    elbow_amp=style.elbow_amp, rot=_draw(sc, style.arm_rot))
@@ -206,6 +215,7 @@ def running(sc: Scene) -> Pose:
     _legs(pose, phi, hip_mean=15, hip_amp=22 * vig, knee_stance=30, knee_swing=80, swing_kappa=1.3, stance_kappa=3.0,
           stance_center=duty / 4, swing_center=0.66, hip_lead=0.1, fold=0.5)
     _arm_swing(pose, ("l", "r"), phi, amp=sc.uniform(16, 28) * vig, elbow_mean=sc.uniform(75, 100), elbow_amp=10)
+    _foot_strikes(sc, pose, phi, omega, sc.uniform(1.0, 2.0) * vig)
     _pelvis_gait(pose, phi, yaw_deg=7 * vig, roll_deg=4 * vig, twist_ratio=1.5)
     lean = s.lean_deg + sc.uniform(5, 12)
     pose.add("trunk_flex", deg(lean + 1.0 * np.cos(2 * phi)))
@@ -302,6 +312,9 @@ def jumping(sc: Scene) -> Pose:
         # About ±40 deg each jump (a full 150 deg swing at 1 Hz would read 3 g at the wrist).
         for side in ("l", "r"):
             pose.set_arm(side, plane=85, elev=25 + 40 * swing, rot=0, elbow=30, pron=10)
+    landing = sc.uniform(1.0, 2.0) * min(s.vigor, 1.2) * (0.6 if jacks else 1.0)
+    for side in ("l", "r"):   # both feet land at phase 0
+        pose.add(f"{side}_knee", deg(impact_ring(phase, omega, 0.0, landing, sc.uniform(12.0, 18.0))))
     root = np.zeros((sc.n, 3))
     root[:, :2] = 0.02 * np.stack([sc.noise(0.3), sc.noise(0.3)], 1)
     root[:, 2] = s.body.hip_height - 0.03 + bounce_height(phase, omega, duty, impact=sc.uniform(0.5, 1.2))

@@ -117,7 +117,8 @@ def draw_device(space: DeviceSpace, rng: np.random.Generator) -> DeviceProfile:
     return DeviceProfile(
         rate_hz=rate, anti_alias=bool(rng.random() < 0.7), bandwidth_hz=rate * float(rng.uniform(0.2, 0.45)),
         acc_range=float(rng.choice(ACC_RANGES_G, p=ACC_RANGE_SHARES)) * GRAVITY_MS2,
-        gyro_range=float(np.radians(rng.choice(GYRO_RANGES_DPS, p=GYRO_RANGE_SHARES))), adc_bits=int(rng.choice([12, 16])),
+        gyro_range=float(np.radians(rng.choice(GYRO_RANGES_DPS, p=GYRO_RANGE_SHARES))),
+        adc_bits=int(rng.choice([12, 16])),
         clock_ppm=float(rng.normal(0, 150)), jitter_s=float(rng.uniform(0, 0.15)) / rate,
         drop_prob=float(rng.choice([0.0, 0.0, 0.002, 0.01])),
         gravity="removed" if rng.random() < space.gravity_removed else "included",

@@ -19,7 +19,9 @@ from results_files import RESULTS
 import bench_export
 import bench_generalisation
 import bench_gpu
+import bench_enroll
 import bench_label_expansion
+import bench_realism
 import bench_runtime
 
 
@@ -40,6 +42,8 @@ RENDERERS = {
     "gpu": lambda r, name: bench_gpu.render_markdown(r),
     "label-expansion": lambda r, name: bench_label_expansion.render_markdown(r),
     "generalisation": _generalisation,
+    "realism": lambda r, name: bench_realism.render_markdown(r),
+    "enroll": lambda r, name: bench_enroll.render_markdown(r),
 }
 
 

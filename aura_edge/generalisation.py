@@ -98,15 +98,17 @@ def novel_conditions(base, test, windows: int) -> list[Condition]:
 
 
 def evaluate_condition(condition: Condition, runs: dict, text_encoder, windows=None,
-                       label_expansion: float | None = None) -> dict:
+                       label_expansion: float | None = None, labels: list[str] | None = None) -> dict:
     """Zero-shot scores of each named run ({name: LoadedRun}) on one condition's test windows, with labels
-    expanded toward each run's training captions by ``label_expansion`` (0: as typed; None: the run's default)."""
+    expanded toward each run's training captions by ``label_expansion`` (0: as typed; None: the run's default).
+    The candidates are each run's training labels plus the windows' own, or ``labels`` when given."""
     windows = windows if windows is not None else build_corpus(condition.config)[condition.split]
     if condition.turned:
         windows = turned(windows)
     row = {"condition": condition.name, "description": condition.description, "windows": len(windows)}
+    candidates = labels
     for name, run in runs.items():
-        labels = list(dict.fromkeys([*run.config.labels, *windows.labels]))
+        labels = list(candidates or dict.fromkeys([*run.config.labels, *windows.labels]))
         truth = windows.label.astype(str)
         if condition.phrasing:
             labels = [HELD_OUT_PHRASINGS[label] for label in labels]

@@ -15,6 +15,7 @@ from test_export import build_tiny_bundle
 
 from aura_edge.cli import main
 from aura_edge.errors import BundleError, ConfigError, DataError
+from aura_edge.export.label_bank import MAX_LABEL_CHARS
 from aura_edge.runtime.bundle import load_bundle, sha256_file
 
 
@@ -148,7 +149,7 @@ def test_rebuilt_label_embeddings_equal_a_fresh_export_of_the_same_labels(bundle
 
 @pytest.mark.parametrize("add, remove, message", [
     (["walking"], [], "already"), ([], ["swimming"], "cannot remove"), (["a", "A"], [], "duplicate"),
-    (["x" * 201], [], "characters"), ([], ["walking", "running", "sitting", "waving"], "would leave 0 label"),
+    (["x" * (MAX_LABEL_CHARS + 1)], [], "characters"), ([], ["walking", "running", "sitting", "waving"], "would leave 0 label"),
     ([], ["walking", "running", "sitting"], "would leave 1 label"), ([""], [], "the --add list is empty"),
 ])
 def test_bad_label_edits_are_refused_and_leave_the_bundle_intact(copy, add, remove, message):

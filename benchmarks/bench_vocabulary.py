@@ -1,0 +1,113 @@
+"""The open vocabulary at equal budget: what it costs the 32 built-in activities and what it gives
+on activities and compositions never trained.
+
+    python benchmarks/bench_vocabulary.py --open-run R [R ...] --builtin-run R [R ...] [--windows 3]
+
+--open-run: runs trained on ``synth?vocabulary=open&novel=exclude...``; --builtin-run: runs trained
+on the built-in 32 activities with the same epochs (one per seed). Rows:
+
+- every standard condition of ``aura_edge.generalisation`` on the 32 built-in activities, scored
+  among those 32 labels for both kinds of run (the cost of the larger vocabulary);
+- the novel activities and novel compositions, zero-shot from names and from descriptions, scored
+  among all the open run's labels plus the novel ones, beside its in-distribution score on the
+  same label set (the criteria of the open-vocabulary issue are ratios to that).
+
+Writes benchmarks/results/<results-name>.{json,md}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+from dataclasses import replace
+
+import numpy as np
+from results_files import write_results
+
+
+def builtin_rows(runs: dict, text_encoder, spec: str, windows: int) -> list[dict]:
+    """The standard conditions on the 32 built-in activities, each run scored among those 32."""
+    from aura_edge import generalisation as g
+    from aura_edge.synth.activities import ACTIVITIES
+    from aura_edge.synth.corpus import SynthConfig
+
+    rows = []
+    for condition in g.conditions_for(spec, windows=windows):
+        if condition.name.startswith("novel"):
+            continue
+        if condition.config.activities != SynthConfig().activities:
+            condition = replace(condition, config=replace(condition.config, activities=ACTIVITIES))
+        rows.append(g.evaluate_condition(condition, runs, text_encoder, labels=list(ACTIVITIES)))
+        print(_line(rows[-1], runs), flush=True)
+    return rows
+
+
+def novel_rows(runs: dict, text_encoder, spec: str, windows: int) -> list[dict]:
+    """In-distribution on the open vocabulary and the four novel conditions, for the open runs."""
+    from aura_edge import generalisation as g
+
+    rows = []
+    for condition in g.conditions_for(spec, windows=windows):
+        if condition.name == "in-distribution" or condition.name.startswith("novel"):
+            rows.append(g.evaluate_condition(condition, runs, text_encoder))
+            print(_line(rows[-1], runs), flush=True)
+    return rows
+
+
+def _line(row: dict, runs: dict) -> str:
+    return f"{row['condition']:38s} " + "  ".join(f"{name} {row[name]['macro_f1']:.3f}" for name in runs)
+
+
+def main() -> None:
+    from aura_edge.models.frozen import load_text_encoder
+    from aura_edge.train.checkpoint import load_run
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--open-run", nargs="+", required=True)
+    parser.add_argument("--builtin-run", nargs="*", default=[])
+    parser.add_argument("--windows", type=int, default=3)
+    parser.add_argument("--results-name", default="vocabulary")
+    args = parser.parse_args()
+    open_runs = {f"open:{r}": load_run(r) for r in args.open_run}
+    builtin_runs = {f"builtin:{r}": load_run(r) for r in args.builtin_run}
+    text_encoder = load_text_encoder(next(iter(open_runs.values())).config.text_encoder_spec)
+    open_spec = next(iter(open_runs.values())).config.data
+    builtin = builtin_rows({**builtin_runs, **open_runs}, text_encoder, open_spec, args.windows)
+    novel = novel_rows(open_runs, text_encoder, open_spec, args.windows)
+    result = {"machine": f"{platform.machine()}, {platform.processor() or 'cpu'}", "open_spec": open_spec,
+                        "epochs": {name: run.config.train.get("epochs") for name, run in {**open_runs, **builtin_runs}.items()},
+              "open_runs": list(open_runs), "builtin_runs": list(builtin_runs), "builtin": builtin, "novel": novel}
+    markdown = render_markdown(result)
+    print(markdown)
+    write_results(args.results_name, result, markdown)
+
+
+def render_markdown(result: dict) -> str:
+    open_runs, builtin_runs = result["open_runs"], result["builtin_runs"]
+
+    def mean(row, names):
+        values = [row[n]["macro_f1"] for n in names if n in row]
+        return f"{np.mean(values):.3f}" + (f" ± {np.std(values):.3f}" if len(values) > 1 else "") if values else "-"
+
+    lines = ["# Open vocabulary at equal budget", "",
+             f"Open runs: {', '.join(open_runs)} (`{result['open_spec']}`); built-in runs: "
+             f"{', '.join(builtin_runs) or 'none'}. Epochs: {result['epochs']}. Macro-F1, mean ± spread over runs.", "",
+             "## The 32 built-in activities, scored among their 32 labels", "",
+             "| condition | built-in vocabulary | open vocabulary | difference |", "|---|---|---|---|"]
+    for row in result["builtin"]:
+        b, o = mean(row, builtin_runs), mean(row, open_runs)
+        diff = (f"{float(o.split()[0]) - float(b.split()[0]):+.3f}" if "-" not in (b, o) else "-")
+        lines.append(f"| {row['condition']} | {b} | {o} | {diff} |")
+    ref = next(r for r in result["novel"] if r["condition"] == "in-distribution")
+    ref_f1 = np.mean([ref[n]["macro_f1"] for n in open_runs])
+    lines += ["", "## Never trained: zero-shot among all the open run's labels", "",
+              "| condition | windows | macro-F1 | share of in-distribution |", "|---|---|---|---|"]
+    for row in result["novel"]:
+        f1 = np.mean([row[n]["macro_f1"] for n in open_runs])
+        lines.append(f"| {row['condition']} | {row['windows']} | {mean(row, open_runs)} | "
+                     f"{f1 / ref_f1:.2f} |" if ref_f1 > 0 else f"| {row['condition']} | {row['windows']} | - | - |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()

@@ -105,11 +105,13 @@ def beside_text(run, windows, new: list[str], percentiles, shots, draws) -> dict
             zero = classify(test @ bank.T, test_truth, labels)
             mixed = classify(enrolled.combine(test @ trained_bank.T, test, trained), test_truth,
                              enrolled.class_names(trained))
-            runs.append([np.mean([r.per_class_f1[c] for c in group]) for r in (zero, mixed) for group in (trained, new)])
+            runs.append([np.mean([r.per_class_f1[c] for c in group])
+                         for r in (zero, mixed) for group in (trained, new)])
         mean, spread = np.mean(runs, axis=0), np.std(runs, axis=0)
         rows.append({"k": k, "trained_zero_shot": mean[0], "new_zero_shot": mean[1], "trained_beside_enrolled": mean[2],
                      "new_enrolled": mean[3], "spread": spread.tolist()})
-        print(f"beside text K={k}: trained {mean[0]:.3f} -> {mean[2]:.3f}, new {mean[1]:.3f} -> {mean[3]:.3f}", flush=True)
+        print(f"beside text K={k}: trained {mean[0]:.3f} -> {mean[2]:.3f}, new {mean[1]:.3f} -> {mean[3]:.3f}",
+              flush=True)
     return {"setting": f"new activities ({len(new)}) enrolled beside the trained text labels", "rows": rows}
 
 

@@ -22,8 +22,8 @@ from aura_edge.signals import GRAVITY_MS2
 # (activity, placement, events per cycle of |a| at that placement: 1 when |a| repeats once per
 # step or repetition; what the rate is reported as)
 CHECKS = (
-    ("walking", "waist", 1, "steps/min"), ("walking", "ankle", 2, "steps/min"), ("walking", "left_wrist", 1, "steps/min"),
-    ("walking", "head", 1, "steps/min"),
+    ("walking", "waist", 1, "steps/min"), ("walking", "ankle", 2, "steps/min"),
+    ("walking", "left_wrist", 1, "steps/min"), ("walking", "head", 1, "steps/min"),
     ("walking slowly", "waist", 1, "steps/min"), ("walking briskly", "waist", 1, "steps/min"),
     ("running", "waist", 1, "steps/min"), ("running", "ankle", 2, "steps/min"), ("running", "head", 1, "steps/min"),
     ("running", "left_wrist", 1, "steps/min"),
@@ -74,7 +74,8 @@ def main() -> None:
         m = measure(activity, placement, args.people, args.seconds)
         per_min = 60.0 * np.array(m["rate_hz"]) * events
         rows.append({"activity": activity, "placement": placement, "unit": unit,
-                     "rate_median": float(np.median(per_min)), "rate_range": [float(per_min.min()), float(per_min.max())],
+                     "rate_median": float(np.median(per_min)),
+                     "rate_range": [float(per_min.min()), float(per_min.max())],
                      **m})
         print(f"{activity:28s} {placement:12s} {np.median(per_min):6.0f} {unit:12s} |a| p99 {m['acc_g']['p99']:.2f} g "
               f"max {m['acc_g']['max']:.2f} g  |w| p99 {m['gyro_dps']['p99']:.0f} deg/s", flush=True)
@@ -85,9 +86,11 @@ def main() -> None:
 
 def render_markdown(result: dict) -> str:
     lines = ["# Simulated IMU magnitudes and rates (ideal sensor, before device ranges)", "",
-             f"{result['people']} simulated people x {result['seconds']:g} s each; rate = dominant frequency of |a| "
-             "times the events (steps, jumps, reps) per cycle of |a| at that placement. Compare with docs/realism.md.", "",
-             "| activity | placement | rate (median, range) | \\|a\\| p50 / p99 / max (g) | \\|ω\\| p50 / p99 / max (deg/s) |",
+             f"{result['people']} simulated people x {result['seconds']:g} s each; rate = dominant frequency of "
+             "|a| times the events (steps, jumps, reps) per cycle of |a| at that placement. Compare with "
+             "docs/realism.md.", "",
+             "| activity | placement | rate (median, range) | \\|a\\| p50 / p99 / max (g) "
+             "| \\|ω\\| p50 / p99 / max (deg/s) |",
              "|---|---|---|---|---|"]
     for r in result["rows"]:
         a, w = r["acc_g"], r["gyro_dps"]

@@ -75,7 +75,8 @@ def main() -> None:
     builtin = builtin_rows({**builtin_runs, **open_runs}, text_encoder, open_spec, args.windows)
     novel = novel_rows(open_runs, text_encoder, open_spec, args.windows)
     result = {"machine": f"{platform.machine()}, {platform.processor() or 'cpu'}", "open_spec": open_spec,
-                        "epochs": {name: run.config.train.get("epochs") for name, run in {**open_runs, **builtin_runs}.items()},
+                        "epochs": {name: run.config.train.get("epochs")
+                         for name, run in {**open_runs, **builtin_runs}.items()},
               "open_runs": list(open_runs), "builtin_runs": list(builtin_runs), "builtin": builtin, "novel": novel}
     markdown = render_markdown(result)
     print(markdown)

@@ -149,7 +149,8 @@ def test_rebuilt_label_embeddings_equal_a_fresh_export_of_the_same_labels(bundle
 
 @pytest.mark.parametrize("add, remove, message", [
     (["walking"], [], "already"), ([], ["swimming"], "cannot remove"), (["a", "A"], [], "duplicate"),
-    (["x" * (MAX_LABEL_CHARS + 1)], [], "characters"), ([], ["walking", "running", "sitting", "waving"], "would leave 0 label"),
+    (["x" * (MAX_LABEL_CHARS + 1)], [], "characters"),
+    ([], ["walking", "running", "sitting", "waving"], "would leave 0 label"),
     ([], ["walking", "running", "sitting"], "would leave 1 label"), ([""], [], "the --add list is empty"),
 ])
 def test_bad_label_edits_are_refused_and_leave_the_bundle_intact(copy, add, remove, message):

@@ -129,8 +129,8 @@ def test_described_labels_reach_the_label_bank(untrained_run, monkeypatch):
                         or real(enc, labels, config, w))
     open_spec = "synth?subjects=1,0,1&windows=1&vocabulary=open&novel=exclude&composed_windows=1"
     condition = [c for c in generalisation.conditions_for(open_spec, windows=1) if c.described][0]
-    condition = dataclasses.replace(condition, config=dataclasses.replace(condition.config,
-                                                                          activities=("right-arm sawing", "golf swing")))
+    two = dataclasses.replace(condition.config, activities=("right-arm sawing", "golf swing"))
+    condition = dataclasses.replace(condition, config=two)
     row = generalisation.evaluate_condition(condition, {"m": load_run(untrained_run)}, load_text_encoder("minilm"))
     assert banks[0][-2:] == [describe("right-arm sawing"), describe("golf swing")]
     assert banks[0][:len(ACTIVITIES)] == list(ACTIVITIES) and row["windows"] == 2

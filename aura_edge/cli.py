@@ -241,7 +241,8 @@ def demo(out: str, epochs: str) -> None:
 @click.option("--tensorrt", is_flag=True, help="Also build a TensorRT engine here (needs TensorRT and a GPU; "
                                                "implies --int8).")
 @click.option("--labels", default=None, help="Label set: a file with one label a line, or 'a,b,c' "
-                                             "(default: the run's training activities).")
+                                             "(default: the run's training activities). A label may describe its "
+                                             "movement, 'name: description' (in a file: descriptions have commas).")
 @click.option("--out", default=None, type=click.Path(file_okay=False), help="Bundle directory [default: RUN/bundle].")
 @click.option("--force", is_flag=True, help="Replace an existing bundle at --out (swapped in only when complete).")
 @click.option("--calibration-windows", default=ExportConfig.calibration_windows, show_default=True, type=int,
@@ -269,7 +270,8 @@ def export(**options) -> None:
 @main.command("labels")
 @click.option("--bundle", "bundle_dir", required=True, metavar="DIR|pretrained",
               help="Bundle directory ('pretrained': the built-in model's bundle).")
-@click.option("--add", multiple=True, help="Label to add (repeatable).")
+@click.option("--add", multiple=True, help="Label to add (repeatable); 'name: description of the movement' helps "
+                                          "a label the model never trained on.")
 @click.option("--remove", multiple=True, help="Label to remove (repeatable).")
 @click.option("--out", default=None, type=click.Path(file_okay=False),
               help="Write the edited bundle to this new directory instead of editing in place (required "

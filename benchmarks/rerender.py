@@ -23,6 +23,7 @@ import bench_enroll
 import bench_label_expansion
 import bench_realism
 import bench_runtime
+import bench_vocabulary
 
 
 def _generalisation(result: dict, name: str) -> str:
@@ -44,6 +45,7 @@ RENDERERS = {
     "generalisation": _generalisation,
     "realism": lambda r, name: bench_realism.render_markdown(r),
     "enroll": lambda r, name: bench_enroll.render_markdown(r),
+    "vocabulary": lambda r, name: bench_vocabulary.render_markdown(r),
 }
 
 

@@ -11,7 +11,7 @@ workouts, physiotherapy and work, a slow tempo.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from aura_edge.synth.vocabulary.primitives import PRIMITIVES
 
@@ -37,7 +37,6 @@ class Exercise:
     postures: tuple[str, ...] = ()          # more base postures it can be done in
     side: str = "both"                      # filled in by variants
     base: str = ""                          # the exercise's own name, before variant words
-    extras: dict = field(default_factory=dict, compare=False)
 
 
 def P(primitive: str, amp: float, window=(0.0, 1.0), side: str = "limb", static: bool = False) -> Part:

@@ -106,17 +106,17 @@ def evaluate_condition(condition: Condition, runs: dict, text_encoder, windows=N
     if condition.turned:
         windows = turned(windows)
     row = {"condition": condition.name, "description": condition.description, "windows": len(windows)}
-    candidates = labels
+    present = windows.labels
     for name, run in runs.items():
-        labels = list(candidates or dict.fromkeys([*run.config.labels, *windows.labels]))
+        run_labels = list(labels or dict.fromkeys([*run.config.labels, *present]))
         truth = windows.label.astype(str)
         if condition.phrasing:
-            labels = [HELD_OUT_PHRASINGS[label] for label in labels]
+            run_labels = [HELD_OUT_PHRASINGS[label] for label in run_labels]
             truth = np.array([HELD_OUT_PHRASINGS[label] for label in truth])
         if condition.described:
-            labels = [describe(label) if label in windows.labels else label for label in labels]
-        bank = run_label_bank(text_encoder, labels, run.config, label_expansion)
-        result = zero_shot(embed_imu(run.imu_encoder, windows.imu), truth, labels, bank)
+            run_labels = [describe(label) if label in present else label for label in run_labels]
+        bank = run_label_bank(text_encoder, run_labels, run.config, label_expansion)
+        result = zero_shot(embed_imu(run.imu_encoder, windows.imu), truth, run_labels, bank)
         row[name] = {"accuracy": round(result.accuracy, 4), "macro_f1": round(result.macro_f1, 4)}
     return row
 

@@ -95,21 +95,19 @@ def write_label_bank(path: Path, labels: list[str], text_encoder_spec: str, temp
             "label_expansion": float(expansion), "anchors": len(anchors)}
 
 
-def read_entries(file: Path, names: list[str]) -> list[str]:
-    """The labels of a labels.npz as written: 'name: description' where it has a description."""
+def read_carried(file: Path, names: list[str]) -> tuple[list[str], list[str], float, dict]:
+    """What a rebuilt labels.npz keeps from the old one, in one read: the labels as written ('name:
+    description' where it has a description), the expansion anchors and weight (none, 0 for banks
+    written without) and the classes enrolled from examples (`aura-edge enroll`)."""
     with np.load(file, allow_pickle=False) as z:
         descriptions = [str(s) for s in z["descriptions"].tolist()] if "descriptions" in z.files else []
-    if len(descriptions) != len(names):
-        return list(names)
-    return [f"{n}: {d}" if d else n for n, d in zip(names, descriptions)]
-
-
-def read_expansion(file: Path) -> tuple[list[str], float]:
-    """The anchors and weight a labels.npz was expanded with (none, 0 for banks written without)."""
-    with np.load(file, allow_pickle=False) as z:
-        if "expansion" not in z:
-            return [], 0.0
-        return [str(s) for s in z["anchors"].tolist()], float(z["expansion"])
+        anchors, expansion = [], 0.0
+        if "expansion" in z.files:
+            anchors, expansion = [str(s) for s in z["anchors"].tolist()], float(z["expansion"])
+        enrolled = {key: z[key] for key in ENROLLED_KEYS if key in z.files}
+    entries = ([f"{n}: {d}" if d else n for n, d in zip(names, descriptions)]
+               if len(descriptions) == len(names) else list(names))
+    return entries, anchors, expansion, enrolled
 
 
 def edit_labels(current: list[str], add=(), remove=()) -> list[str]:
@@ -144,9 +142,8 @@ def rebuild_labels(bundle_dir: Path | str, add=(), remove=(), out: Path | str | 
     pretrained.refuse_builtin_target(target)
     manifest = read_manifest(bundle_dir)
     verify_files(bundle_dir, manifest)
-    current, _, templates, text_encoder_id = read_label_bank(bundle_dir / LABELS_FILE)
-    current = read_entries(bundle_dir / LABELS_FILE, current)
-    anchors, expansion = read_expansion(bundle_dir / LABELS_FILE)
+    names, _, templates, text_encoder_id = read_label_bank(bundle_dir / LABELS_FILE)
+    current, anchors, expansion, enrolled = read_carried(bundle_dir / LABELS_FILE, names)
     labels = edit_labels(current, add, remove)
     spec = manifest.get("labels", {}).get("text_encoder_spec")
     if not spec:
@@ -155,7 +152,7 @@ def rebuild_labels(bundle_dir: Path | str, add=(), remove=(), out: Path | str | 
     with edited_label_bank(bundle_dir, manifest, target, replace=out is None) as staging:
         log.info("embedding %d labels with %s", len(labels), spec)
         entry = write_label_bank(staging / LABELS_FILE, labels, spec, templates, anchors, expansion,
-                                 extra=_enrolled_arrays(bundle_dir / LABELS_FILE))
+                                 extra=enrolled)
         if entry["text_encoder"] != text_encoder_id:
             raise BundleError(f"text encoder {spec!r} now resolves to {entry['text_encoder']}, but the bundle's labels "
                               f"came from {text_encoder_id}; the new label embeddings would not match the model. "
@@ -163,8 +160,3 @@ def rebuild_labels(bundle_dir: Path | str, add=(), remove=(), out: Path | str | 
         manifest["labels"] = entry
     return label_names(labels)
 
-
-def _enrolled_arrays(file: Path) -> dict:
-    """The classes enrolled from examples (`aura-edge enroll`), carried over to a rebuilt bank."""
-    with np.load(file, allow_pickle=False) as z:
-        return {key: z[key] for key in ENROLLED_KEYS if key in z.files}

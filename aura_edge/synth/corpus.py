@@ -58,7 +58,7 @@ class SynthConfig:
         if self.composed_windows is not None:
             _check_int("composed_windows", self.composed_windows, 1, 10_000)
         _check_names("placements", self.placements, PLACEMENTS)
-        _check_names("activities", self.activities, ALL_ACTIVITIES)
+        _check_names("activities", self.activities, ALL_ACTIVITIES, shown=ACTIVITIES)
         _check_int("frames_per_window", self.frames_per_window, 1, MOCAP_FRAMES)
         _check_int("frame_size", self.frame_size, 16, 512)
         _check_int("episode_seed", self.episode_seed, 0, 2**31)
@@ -84,24 +84,25 @@ def _check_int(what: str, value, lo: int, hi: int) -> None:
         raise ConfigError(f"{what} must be an integer from {lo} to {hi}, got {value!r}")
 
 
-def _check_names(what: str, names, known) -> None:
+def _check_names(what: str, names, known, shown=None) -> None:
+    """``known`` are the valid names; ``shown`` those an error lists (the rest are counted)."""
     names = tuple(names)
     if not names:
-        raise ConfigError(f"{what} is empty; pass at least one of {list(known)}")
+        raise ConfigError(f"{what} is empty; pass at least one of {_listing(known, shown)}")
     unknown = [x for x in names if x not in known]
     if unknown:
-        raise ConfigError(f"unknown {what} {unknown}; choose from {_listing(known)}")
+        raise ConfigError(f"unknown {what} {unknown}; choose from {_listing(known, shown)}")
     if len(set(names)) != len(names):
         raise ConfigError(f"{what} has duplicates: {list(names)}")
 
 
-def _listing(known) -> str:
-    """The choices for an error message; the composed activities are named by where they are listed."""
-    extra = [k for k in known if k not in ACTIVITIES] if len(known) > len(ACTIVITIES) else []
-    if not extra:
+def _listing(known, shown=None) -> str:
+    """The choices for an error message: ``shown`` by name, the other names of ``known`` by count."""
+    if shown is None:
         return str(list(known))
-    shown = [k for k in known if k not in extra]
-    return f"{shown} or one of the {len(extra)} composed activities of aura_edge.synth.vocabulary (e.g. {extra[0]!r})"
+    more = [k for k in known if k not in shown]
+    return f"{list(shown)} or one of the {len(more)} composed activities of aura_edge.synth.vocabulary " \
+           f"(e.g. {more[0]!r})"
 
 
 def build_corpus(config: SynthConfig = SynthConfig(), progress: bool = False) -> dict[str, WindowSet]:

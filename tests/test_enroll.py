@@ -53,9 +53,14 @@ def test_text_weight_follows_how_well_the_text_recognises_the_examples():
     rng = np.random.default_rng(3)
     bank = unit_rows(rng.normal(size=(2, 16)))
     near_walk = cluster(bank[0], 8, 0.1, rng)
-    assert text_weight(near_walk, bank, ["walk", "sit"], "walk") == pytest.approx(0.75)
-    assert text_weight(near_walk, bank, ["walk", "sit"], "sit") == 0.0          # the text says otherwise
+    assert text_weight(near_walk, bank, ["walk", "sit"], "walk") == pytest.approx(0.75, abs=0.01)
+    assert text_weight(near_walk, bank, ["walk", "sit"], "sit") == pytest.approx(0.0, abs=0.01)  # text says otherwise
     assert text_weight(near_walk, bank, ["walk", "sit"], "my exercise") == 0.0  # not a text label
+    between = unit_rows(bank[0] + bank[1])[None]   # equally close to both: half the text's full weight
+    assert text_weight(between, bank, ["walk", "sit"], "walk") == pytest.approx(0.375, abs=0.01)
+    # graded, not a vote: one example the text gets wrong lowers the weight without zeroing it
+    mixed = np.concatenate([near_walk[:3], cluster(bank[1], 1, 0.1, rng)])
+    assert 0.4 < text_weight(mixed, bank, ["walk", "sit"], "walk") < 0.65
 
 
 def test_enrolled_classes_round_trip_remove_and_combine_with_text():

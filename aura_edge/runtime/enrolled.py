@@ -16,8 +16,8 @@ cosines to text labels (about 0.3), so one affine map, shared by all enrolled cl
 map would reorder them), puts the enrolled windows' leave-one-out nearest-example cosines on the
 5th percentile and median of correctly recognised text labels at export: the 'unknown' threshold
 and smoothing keep their meaning. A class enrolled under a text label's name scores a mixture,
-weighted toward the text by the share of its examples that the text alone recognises (text that
-does not describe the signal, at a new placement say, gets little weight).
+weighted toward the text by the probability the text labels give it, averaged over its examples
+(text that does not describe the signal, at a new placement say, gets little weight).
 Only numpy: enrolling and streaming run on a device without torch.
 """
 
@@ -38,7 +38,11 @@ MIN_SPREAD = 0.02   # examples that are all alike still get a finite scale
 # three settings), and how many windows this prior weighs against the enrolled ones.
 PRIOR_OWN_COSINE = {"p5": 0.70, "p50": 0.93}
 PRIOR_WEIGHT = 20
-TEXT_WEIGHT_MAX = 0.75   # the text's share when the text alone recognises every example
+TEXT_WEIGHT_MAX = 0.75   # the text's share when the text labels are certain of every example
+# Softmax temperature (as a logit scale) of the text labels' probabilities that set the text weight;
+# trained models learn 15-30. A soft probability, unlike the share of examples whose top text label
+# is right, does not swing from 0 to 1 on one example (docs/design-notes.md, enrollment).
+TEXT_PROBABILITY_SCALE = 20.0
 
 
 def unit_rows(x: np.ndarray) -> np.ndarray:
@@ -150,12 +154,14 @@ class EnrolledClasses:
 
 
 def text_weight(examples: np.ndarray, text_bank: np.ndarray, text_labels: list[str], name: str) -> float:
-    """TEXT_WEIGHT_MAX x the share of a class's examples that its own text label wins (0 when the
-    name is not a text label)."""
+    """TEXT_WEIGHT_MAX x the text labels' mean probability of ``name`` over a class's examples (0 when
+    the name is not a text label)."""
     if name not in text_labels:
         return 0.0
-    hits = np.argmax(np.asarray(examples, np.float32) @ text_bank.T, axis=1) == text_labels.index(name)
-    return float(TEXT_WEIGHT_MAX * hits.mean())
+    logits = np.asarray(examples, np.float32) @ np.asarray(text_bank, np.float32).T * TEXT_PROBABILITY_SCALE
+    odds = np.exp(logits - logits.max(axis=1, keepdims=True))
+    probability = odds / odds.sum(axis=1, keepdims=True)
+    return float(TEXT_WEIGHT_MAX * probability[:, text_labels.index(name)].mean())
 
 
 def _calibrated(names, embeddings, index, weights, text_percentiles: dict) -> EnrolledClasses:

@@ -146,12 +146,13 @@ def render_markdown(result: dict) -> str:
         f1 = np.mean([row[n]["macro_f1"] for n in open_runs])
         lines.append(f"| {row['condition']} | {row['windows']} | {mean(row, open_runs)} | "
                      f"{f1 / ref_f1:.2f} |" if ref_f1 > 0 else f"| {row['condition']} | {row['windows']} | - | - |")
-    lines += ["", "## Never trained: zero-shot among its own labels (a user's list)", "",
+    own_rows = result.get("novel_own_labels", [])   # results written before this table have none
+    lines += [] if not own_rows else ["", "## Never trained: zero-shot among its own labels (a user's list)", "",
               "Each condition's windows scored among its own variants only; in-distribution scored among "
               f"random sets of as many training labels ({result.get('own_label_draws')} draws), so both face the "
               "same chance.", "",
               "| condition | labels | macro-F1 | in-distribution, as many labels | share |", "|---|---|---|---|---|"]
-    for row in result.get("novel_own_labels", []):
+    for row in own_rows:
         f1 = np.mean([row[n]["macro_f1"] for n in open_runs])
         ref = np.mean([row["in_distribution_same_size"][n] for n in open_runs])
         lines.append(f"| {row['condition']} | {row['labels']} | {mean(row, open_runs)} | {ref:.3f} | "

@@ -72,8 +72,8 @@ def own_label_rows(runs: dict, text_encoder, spec: str, windows: int, draws: int
     conditions = {c.name: c for c in g.conditions_for(spec, windows=windows)}
     reference = conditions["in-distribution"]
     seen = build_corpus(reference.config)[reference.split]
-    seen_labels = seen.label.astype(str)
-    exercises = sorted({COMPOSED[label].base for label in seen.labels if label in COMPOSED})
+    seen_labels, present = seen.label.astype(str), set(seen.labels)
+    exercises = sorted({COMPOSED[label].base for label in present if label in COMPOSED})
     rng, rows = np.random.default_rng(0), []
     for name, condition in conditions.items():
         if not name.startswith("novel"):
@@ -84,7 +84,7 @@ def own_label_rows(runs: dict, text_encoder, spec: str, windows: int, draws: int
         for _ in range(draws):
             subset = []
             for base in rng.permutation(exercises):
-                subset += [v for v in variants_of((base,)) if v in seen.labels]
+                subset += [v for v in variants_of((base,)) if v in present]
                 if len(subset) >= len(labels):
                     break
             sizes.append(len(subset))
@@ -94,10 +94,10 @@ def own_label_rows(runs: dict, text_encoder, spec: str, windows: int, draws: int
                 draws_f1[run].append(scored[run]["macro_f1"])
         row["reference_labels"] = round(float(np.mean(sizes)), 1)
         row["labels"] = len(labels)
-        row["in_distribution_same_size"] = {run: round(float(np.mean(f)), 4) for run, f in draws_f1.items()}
+        row["in_distribution_reference"] = {run: round(float(np.mean(f)), 4) for run, f in draws_f1.items()}
         rows.append(row)
-        print(_line(row, runs) + "  in-distribution among as many: "
-              + "  ".join(f"{v:.3f}" for v in row["in_distribution_same_size"].values()), flush=True)
+        print(_line(row, runs) + "  in-distribution, whole exercises: "
+              + "  ".join(f"{v:.3f}" for v in row["in_distribution_reference"].values()), flush=True)
     return rows
 
 
@@ -165,7 +165,7 @@ def render_markdown(result: dict) -> str:
               "| condition | labels | macro-F1 | in-distribution (its labels) | share |", "|---|---|---|---|---|"]
     for row in own_rows:
         f1 = np.mean([row[n]["macro_f1"] for n in open_runs])
-        ref = np.mean([row["in_distribution_same_size"][n] for n in open_runs])
+        ref = np.mean([row["in_distribution_reference"][n] for n in open_runs])
         lines.append(f"| {row['condition']} | {row['labels']} | {mean(row, open_runs)} | "
                      f"{ref:.3f} ({row['reference_labels']:g}) | "
                      + (f"{f1 / ref:.2f} |" if ref > 0 else "- |"))

@@ -51,9 +51,10 @@ def main(verbose: bool) -> None:
 @main.command()
 @click.option("--data", default=TrainConfig.data, show_default=True,
               help="'synth' (built-in corpus; options as in 'synth?exclude=thigh&rates=26-1000', keys: "
-                   "placements, exclude, activities, vocabulary, novel, composed_windows, rates, gravity_removed, "
-                   "windows, subjects, seed, episode_seed, random_sites; 'synth?vocabulary=open' adds several "
-                   "hundred composed exercises, stretches, work tasks and gestures), an Ego-Exo4D root, "
+                   "placements, exclude, activities, vocabulary, novel, composed_windows, drills, rates, "
+                   "gravity_removed, windows, subjects, seed, episode_seed, random_sites; 'synth?vocabulary=open' "
+                   "adds several hundred composed exercises, stretches, work tasks and gestures, 'drills=100' random "
+                   "compositions of their movements per training person), an Ego-Exo4D root, "
                    "or a directory holding train.npz, val.npz, test.npz windows.")
 @click.option("--text-encoder", default=TrainConfig.text_encoder, show_default=True,
               help="Frozen target space: 'minilm' (offline) or 'open_clip:ARCH:WEIGHTS' (local file or cache).")

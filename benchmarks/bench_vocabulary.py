@@ -3,8 +3,9 @@ on activities and compositions never trained.
 
     python benchmarks/bench_vocabulary.py --open-run R [R ...] --builtin-run R [R ...] [--windows 3]
 
---open-run: runs trained on ``synth?vocabulary=open&novel=exclude...``; --builtin-run: runs trained
-on the built-in 32 activities with the same epochs (one per seed). Rows:
+--open-run: runs trained on ``synth?vocabulary=open&novel=exclude...`` (runs of one spec are seeds
+and share a column; runs of another spec, such as ``...&drills=100``, get their own); --builtin-run:
+runs trained on the built-in 32 activities with the same epochs (one per seed). Rows:
 
 - every standard condition of ``aura_edge.generalisation`` on the 32 built-in activities, scored
   among those 32 labels for both kinds of run (the cost of the larger vocabulary);
@@ -134,6 +135,7 @@ def main() -> None:
     novel = novel_rows(open_runs, text_encoder, open_spec, args.windows)
     own = own_label_rows(open_runs, text_encoder, open_spec, args.windows, OWN_LABEL_DRAWS)
     result = {"machine": f"{platform.machine()}, {platform.processor() or 'cpu'}", "open_spec": open_spec,
+              "open_specs": {name: run.config.data for name, run in open_runs.items()},
                         "epochs": {name: run.config.train.get("epochs")
                          for name, run in {**open_runs, **builtin_runs}.items()},
               "open_runs": list(open_runs), "builtin_runs": list(builtin_runs), "builtin": builtin, "novel": novel,
@@ -144,43 +146,86 @@ def main() -> None:
 
 
 def render_markdown(result: dict) -> str:
-    open_runs, builtin_runs = result["open_runs"], result["builtin_runs"]
-
-    def mean(row, names):
-        values = [row[n]["macro_f1"] for n in names if n in row]
-        return f"{np.mean(values):.3f}" + (f" ± {np.std(values):.3f}" if len(values) > 1 else "") if values else "-"
-
+    """The three tables; open runs trained on the same corpus spec are one column (seeds, mean ±
+    spread), runs on different specs (a lever against its baseline) get a column each."""
+    groups = _groups(result)
+    names = {spec: ("open vocabulary" if len(groups) == 1 else f"{chr(65 + k)}") for k, spec in enumerate(groups)}
+    specs = "; ".join(f"{names[spec]}: {', '.join(runs)} (`{spec}`)" for spec, runs in groups.items()) \
+        if len(groups) > 1 else f"{', '.join(result['open_runs'])} (`{result['open_spec']}`)"
     lines = ["# Open vocabulary at equal budget", "",
-             f"Open runs: {', '.join(open_runs)} (`{result['open_spec']}`); built-in runs: "
-             f"{', '.join(builtin_runs) or 'none'}. Epochs: {result['epochs']}. Macro-F1, mean ± spread over runs.", "",
-             "## The 32 built-in activities, scored among their 32 labels", "",
-             "| condition | built-in vocabulary | open vocabulary | difference |", "|---|---|---|---|"]
-    for row in result["builtin"]:
-        b, o = mean(row, builtin_runs), mean(row, open_runs)
-        diff = (f"{float(o.split()[0]) - float(b.split()[0]):+.3f}" if "-" not in (b, o) else "-")
-        lines.append(f"| {row['condition']} | {b} | {o} | {diff} |")
-    ref = next(r for r in result["novel"] if r["condition"] == "in-distribution")
-    ref_f1 = np.mean([ref[n]["macro_f1"] for n in open_runs])
-    lines += ["", "## Never trained: zero-shot among all the open run's labels", "",
-              "| condition | windows | macro-F1 | share of in-distribution |", "|---|---|---|---|"]
-    for row in result["novel"]:
-        f1 = np.mean([row[n]["macro_f1"] for n in open_runs])
-        lines.append(f"| {row['condition']} | {row['windows']} | {mean(row, open_runs)} | "
-                     f"{f1 / ref_f1:.2f} |" if ref_f1 > 0 else f"| {row['condition']} | {row['windows']} | - | - |")
-    own_rows = result.get("novel_own_labels", [])   # results written before this table have none
-    lines += [] if not own_rows else ["", "## Never trained: zero-shot among its own labels (a user's list)", "",
-              "Each condition's windows scored among its own variants only; in-distribution scored among "
-              f"random sets of trained exercises with all their variants, as many labels or a few more "
-              f"({result.get('own_label_draws')} draws), so both face the same chance and the same near-twins "
-              "(sides, postures, tempo).", "",
-              "| condition | labels | macro-F1 | in-distribution (its labels) | share |", "|---|---|---|---|---|"]
-    for row in own_rows:
-        f1 = np.mean([row[n]["macro_f1"] for n in open_runs])
-        ref = np.mean([row["in_distribution_reference"][n] for n in open_runs])
-        lines.append(f"| {row['condition']} | {row['labels']} | {mean(row, open_runs)} | "
-                     f"{ref:.3f} ({row['reference_labels']:g}) | "
-                     + (f"{f1 / ref:.2f} |" if ref > 0 else "- |"))
+             f"Open runs: {specs}; built-in runs: "
+             f"{', '.join(result['builtin_runs']) or 'none'}. Epochs: {result['epochs']}. "
+             "Macro-F1, mean ± spread over runs.",
+             ""]
+    lines += _builtin_table(result, groups, names) + _novel_table(result, groups, names) + \
+        _own_label_table(result, groups, names)
     return "\n".join(lines) + "\n"
+
+
+def _groups(result: dict) -> dict[str, list[str]]:
+    """{corpus spec: open runs trained on it}; results written before specs were kept per run are one group."""
+    specs = result.get("open_specs") or {run: result["open_spec"] for run in result["open_runs"]}
+    groups: dict[str, list[str]] = {}
+    for run in result["open_runs"]:
+        groups.setdefault(specs[run], []).append(run)
+    return groups
+
+
+def _mean(row: dict, names) -> str:
+    values = [row[n]["macro_f1"] for n in names if n in row]
+    return f"{np.mean(values):.3f}" + (f" ± {np.std(values):.3f}" if len(values) > 1 else "") if values else "-"
+
+
+def _head(first: list[str], per_group: list[str], groups: dict, names: dict) -> list[str]:
+    cells = [c if len(groups) == 1 else f"{names[spec]} {c}".strip() for spec in groups for c in per_group]
+    return ["| " + " | ".join(first + cells) + " |", "|" + "---|" * (len(first) + len(cells))]
+
+
+def _builtin_table(result: dict, groups: dict, names: dict) -> list[str]:
+    lines = ["## The 32 built-in activities, scored among their 32 labels", "",
+             *_head(["condition", "built-in vocabulary"], ["open vocabulary" if len(groups) == 1 else "", "difference"],
+                    groups, names)]
+    for row in result["builtin"]:
+        b, cells = _mean(row, result["builtin_runs"]), []
+        for runs in groups.values():
+            o = _mean(row, runs)
+            cells += [o, f"{float(o.split()[0]) - float(b.split()[0]):+.3f}" if "-" not in (b, o) else "-"]
+        lines.append(f"| {row['condition']} | {b} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _novel_table(result: dict, groups: dict, names: dict) -> list[str]:
+    ref = next(r for r in result["novel"] if r["condition"] == "in-distribution")
+    lines = ["", "## Never trained: zero-shot among all the open run's labels", "",
+             *_head(["condition", "windows"], ["macro-F1", "share of in-distribution"], groups, names)]
+    for row in result["novel"]:
+        cells = []
+        for runs in groups.values():
+            ref_f1, f1 = np.mean([ref[n]["macro_f1"] for n in runs]), np.mean([row[n]["macro_f1"] for n in runs])
+            cells += [_mean(row, runs), f"{f1 / ref_f1:.2f}"] if ref_f1 > 0 else ["-", "-"]
+        lines.append(f"| {row['condition']} | {row['windows']} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _own_label_table(result: dict, groups: dict, names: dict) -> list[str]:
+    rows = result.get("novel_own_labels", [])   # results written before this table have none
+    if not rows:
+        return []
+    lines = ["", "## Never trained: zero-shot among its own labels (a user's list)", "",
+             "Each condition's windows scored among its own variants only; in-distribution scored among "
+             f"random sets of trained exercises with all their variants, as many labels or a few more "
+             f"({result.get('own_label_draws')} draws), so both face the same chance and the same near-twins "
+             "(sides, postures, tempo).", "",
+             *_head(["condition", "labels"], ["macro-F1", "in-distribution (its labels)", "share"], groups, names)]
+    for row in rows:
+        cells = []
+        for runs in groups.values():
+            f1 = np.mean([row[n]["macro_f1"] for n in runs])
+            ref = np.mean([row["in_distribution_reference"][n] for n in runs])
+            cells += [_mean(row, runs), f"{ref:.3f} ({row['reference_labels']:g})",
+                      f"{f1 / ref:.2f}" if ref > 0 else "-"]
+        lines.append(f"| {row['condition']} | {row['labels']} | " + " | ".join(cells) + " |")
+    return lines
 
 
 if __name__ == "__main__":

@@ -209,3 +209,11 @@ def test_a_run_records_the_epochs_and_device_it_resolved_not_auto(trained_run, t
     assert config["train"]["epochs"] == "6" and config["trained_on"] == "cpu"
     assert config["train"]["orientation"] == "0.25"
     assert len((run / "metrics.jsonl").read_text().splitlines()) == 6
+
+
+def test_drills_train_but_their_names_are_never_labels_of_the_run(tmp_path):
+    config = tiny_config("synth?subjects=2,1,0&windows=2&activities=walking,bicep curl&drills=4", tmp_path,
+                         epochs="1", stages="1", baseline=False, name="drills")
+    run = json.loads((train(config) / "config.json").read_text())
+    assert run["labels"] == ["walking", "bicep curl"]
+    assert not any("drill" in c for c in run["captions"])   # the anchors of label expansion hold movements only

@@ -15,7 +15,7 @@ from aura_edge.synth.posture import Scene
 from aura_edge.synth.skeleton import JOINT_INDEX
 from aura_edge.synth.subjects import make_subject
 from aura_edge.synth.vocabulary import COMPOSED, PRIMITIVES, caption, composed_pose
-from aura_edge.synth.vocabulary.captions import body_parts, movement, names
+from aura_edge.synth.vocabulary.captions import POSTURE_WORDS, body_parts, movement, names
 from aura_edge.train.config import synth_config
 
 RATE = 200.0
@@ -119,3 +119,69 @@ def test_a_corpus_can_name_composed_activities_and_the_open_vocabulary():
     assert sorted(set(first.label.tolist())) == ["left-leg lunge", "plank", "walking"]
     assert np.array_equal(first.imu, again.imu) and list(first.caption) == list(again.caption)
     assert np.isfinite(first.imu).all()
+
+
+def test_drills_are_fixed_random_compositions_captioned_by_their_movement_only():
+    from aura_edge.synth.vocabulary.drills import PART_COUNTS, drill, drill_name
+
+    names_ = [drill_name(s, k) for s in range(3) for k in range(40)]
+    exercises = [drill(n) for n in names_]
+    assert drill.__wrapped__(names_[0]) == exercises[0]   # the name alone fixes the draw
+    assert len({tuple((p.primitive, p.amp) for p in e.parts) for e in exercises}) > 100
+    assert {len(e.parts) for e in exercises} == set(PART_COUNTS)
+    assert {e.posture for e in exercises} >= {"standing", "sitting", "lying"}
+    rng = np.random.default_rng(0)
+    for name in names_[:20]:
+        for _ in range(5):
+            text = caption(name, rng)
+            assert "drill" not in text and text not in names(exercise := drill(name))
+            assert any(words in text for words in POSTURE_WORDS[exercise.posture])
+            for part in exercise.parts:   # each part, by its joint (level 3) or its verb (level 2; a press straightens)
+                verb = PRIMITIVES[part.primitive].verb.split(" {limb}")[0]
+                assert PRIMITIVES[part.primitive].joint in text or verb in text.replace("straightening", "bending")
+    assert not any(p.static for e in exercises for p in e.parts if p.primitive in ("jump", "kick", "turn"))
+
+
+def test_no_drill_repeats_or_contains_a_held_out_combination():
+    from aura_edge.synth.vocabulary import NOVEL_ACTIVITIES, NOVEL_COMPOSITIONS, EXERCISES
+    from aura_edge.synth.vocabulary.drills import drill, drill_name
+
+    held_out = [frozenset(p.primitive for p in e.parts) for e in EXERCISES
+                if e.name in NOVEL_ACTIVITIES + NOVEL_COMPOSITIONS]
+    used = set()
+    for s in range(24):
+        for k in range(60):
+            primitives = frozenset(p.primitive for p in drill(drill_name(s, k)).parts)
+            used |= primitives
+            for held in held_out:
+                assert primitives != held and not (len(held) > 1 and held <= primitives), (s, k, sorted(primitives))
+    trained = {p.primitive for e in EXERCISES if e.name not in NOVEL_ACTIVITIES + NOVEL_COMPOSITIONS
+               for p in e.parts} - {"hold"}
+    assert used == trained   # every trained primitive turns up in drills, and nothing else
+
+
+def test_a_one_sided_drill_moves_the_wrist_of_the_side_its_caption_names():
+    from aura_edge.synth.vocabulary.drills import drill, drill_name
+
+    name = next(n for n in (drill_name(0, k) for k in range(500))
+                if drill(n).side in ("left", "right") and drill(n).posture == "standing" and drill(n).period_s > 0
+                and [p.primitive for p in drill(n).parts] in (["shoulder abduction"], ["shoulder flexion"]))
+    ex = drill(name)
+    t = np.arange(int(8 * RATE)) / RATE
+    pose = composed_pose(ex, Scene(SUBJECT, np.random.default_rng(1), t, RATE))
+    kin, root = place_body(pose, SUBJECT, len(t), heading=0.0)
+    moved, still = ("left", "right") if ex.side == "left" else ("right", "left")
+    assert ex.side in movement(ex, np.random.default_rng(0))
+    lift = {side: np.ptp(elevation_deg(arm(kin.joints, side))) for side in (moved, still)}
+    assert lift[moved] > 0.6 * abs(ex.parts[0].amp) and lift[still] < 0.25 * lift[moved], lift
+
+
+def test_a_corpus_gives_each_training_person_drills_of_their_own_and_keeps_them_out_of_val_and_test():
+    config = dataclasses.replace(synth_config("synth?activities=walking&drills=3"), subjects=(2, 1, 1),
+                                 windows_per_activity=1)
+    corpus = build_corpus(config)
+    drills = [label for label in corpus["train"].labels if label.startswith("drill ")]
+    assert len(drills) == 6 and len(set(drills)) == 6
+    assert corpus["val"].labels == ["walking"] and corpus["test"].labels == ["walking"]
+    with pytest.raises(ConfigError, match="drills"):
+        synth_config("synth?drills=-1")

@@ -19,6 +19,7 @@ import numpy as np
 from aura_edge.synth import daily_life, gestures, locomotion, sports, stationary
 from aura_edge.synth.posture import Pose, Scene
 from aura_edge.synth.vocabulary import COMPOSED, composed_pose
+from aura_edge.synth.vocabulary.drills import exercise_named
 from aura_edge.synth.vocabulary import caption as composed_caption
 
 GENERATORS: dict[str, Callable[[Scene], Pose]] = {
@@ -326,7 +327,7 @@ def activity_key(name: str) -> int:
 
 def generate(name: str, sc: Scene) -> Pose:
     """A Pose of activity ``name`` on the scene's time grid."""
-    return GENERATORS[name](sc) if name in GENERATORS else composed_pose(COMPOSED[name], sc)
+    return GENERATORS[name](sc) if name in GENERATORS else composed_pose(exercise_named(name), sc)
 
 
 def draw_caption(name: str, rng: np.random.Generator) -> str:

@@ -22,6 +22,7 @@ from aura_edge.synth.devices import DeviceSpace, check_share, draw_sensor
 from aura_edge.synth.frames import render_frames
 from aura_edge.synth.subjects import PLACEMENT_SEGMENTS, PLACEMENTS, make_subject, subject_rng
 from aura_edge.synth.virtual_imu import site_mount
+from aura_edge.synth.vocabulary.drills import drill_name, is_drill
 
 SPLITS = ("train", "val", "test")
 WINDOWS_PER_EPISODE = 2   # fewer = more style variety per subject, more = faster
@@ -41,6 +42,8 @@ class SynthConfig:
     gravity_removed: float = 0.25                 # share of devices that report linear acceleration
     episode_seed: int = 0                         # another value: new episodes of the same people
     composed_windows: int | None = None           # per subject for a composed activity (None: as above)
+    drills: int = 0                               # movement drills per training person, one window each
+                                                  #   (random compositions of primitives: vocabulary/drills.py)
     random_sites: float = 0.0                     # share of training windows worn at a random point of
                                                   #   the placements' segments instead (val/test: never)
     with_frames: bool = False                     # stick figures for the CLIP video tower; memory:
@@ -57,6 +60,7 @@ class SynthConfig:
         _check_int("windows_per_activity", self.windows_per_activity, 1, 10_000)
         if self.composed_windows is not None:
             _check_int("composed_windows", self.composed_windows, 1, 10_000)
+        _check_int("drills", self.drills, 0, 10_000)
         _check_names("placements", self.placements, PLACEMENTS)
         _check_names("activities", self.activities, ALL_ACTIVITIES, shown=ACTIVITIES)
         _check_int("frames_per_window", self.frames_per_window, 1, MOCAP_FRAMES)
@@ -67,6 +71,8 @@ class SynthConfig:
 
     def windows_for(self, activity: str) -> int:
         """Windows per subject of ``activity``."""
+        if is_drill(activity):
+            return 1
         composed = self.composed_windows is not None and activity not in ACTIVITIES
         return self.composed_windows if composed else self.windows_per_activity
 
@@ -109,11 +115,13 @@ def build_corpus(config: SynthConfig = SynthConfig(), progress: bool = False) ->
     """Simulate the corpus: {'train', 'val', 'test'} WindowSets, disjoint by subject.
 
     imu (N, 6, 1000) float32 channels-first in m/s² and rad/s; mocap (N, 50, 51) pelvis-centred
-    metres; caption a random paraphrase per window; label the activity name; frames only with
-    ``with_frames``. Deterministic for a given config.
+    metres; caption a random paraphrase per window; label the activity name (a drill's own name
+    for ``config.drills``, in train only); frames only with ``with_frames``. Deterministic for a given config.
     """
     jobs = [(split, sid, act) for split, ids in config.split_subjects().items() for sid in ids
             for act in config.activities]
+    jobs += [("train", sid, drill_name(sid, k)) for sid in config.split_subjects()["train"]
+             for k in range(config.drills)]
     rows: dict[str, list[dict]] = {split: [] for split in SPLITS}
     subjects = {}
     for split, sid, act in _progress(jobs, progress):

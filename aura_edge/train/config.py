@@ -12,7 +12,7 @@ from aura_edge.train.run_config import read_config
 from aura_edge.train.stages import parse_epochs, parse_stage_list, resolve_epochs
 
 SYNTH_KEYS = ("seed", "placements", "exclude", "activities", "vocabulary", "novel", "composed_windows",
-              "rates", "gravity_removed", "windows", "subjects", "episode_seed", "random_sites")
+              "drills", "rates", "gravity_removed", "windows", "subjects", "episode_seed", "random_sites")
 
 
 def synth_config(data: str):
@@ -22,11 +22,12 @@ def synth_config(data: str):
     lying down (only these, hand-built or composed); vocabulary=open (the hand-built activities and
     every composed one of aura_edge.synth.vocabulary); novel=exclude (without the novel activities
     and compositions that eval --conditions scores zero-shot); composed_windows=1 (per subject for
-    each composed activity); rates=26-1000 (device output rates, Hz); gravity_removed=0.25 (share
-    of linear-acceleration devices); windows=5 (per subject and activity); subjects=24,6,6; seed=0;
-    episode_seed=0; random_sites=0.4 (share of training windows worn at random points of the
-    placements' body segments). The spec is stored with a run, so its report and export rebuild exactly the
-    corpus it was trained on.
+    each composed activity); drills=100 (movement drills per training person: random compositions of
+    primitives captioned only by their movement, docs/vocabulary.md); rates=26-1000 (device output
+    rates, Hz); gravity_removed=0.25 (share of linear-acceleration devices); windows=5 (per subject
+    and activity); subjects=24,6,6; seed=0; episode_seed=0; random_sites=0.4 (share of training
+    windows worn at random points of the placements' body segments). The spec is stored with a run,
+    so its report and export rebuild exactly the corpus it was trained on.
     """
     name, _, query = data.partition("?")
     if name != "synth":
@@ -53,7 +54,7 @@ def synth_config(data: str):
                 fields["rates_hz"] = (float(lo), float(hi or lo))
             elif key in ("gravity_removed", "random_sites"):
                 fields[key] = float(value)
-            elif key in ("windows", "seed", "episode_seed", "composed_windows"):
+            elif key in ("windows", "seed", "episode_seed", "composed_windows", "drills"):
                 fields["windows_per_activity" if key == "windows" else key] = int(value)
             elif key == "novel":
                 novel = novel_activities(value)

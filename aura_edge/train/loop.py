@@ -24,6 +24,7 @@ from aura_edge.evaluate import PROMPT_TEMPLATES, anchor_captions, build_label_ba
 from aura_edge.models import build_encoder, count_parameters, embed_imu, imu_encoder_config
 from aura_edge.models.frozen import EmbeddingCache, load_text_encoder
 from aura_edge.signals import input_contract
+from aura_edge.synth.vocabulary.drills import is_drill
 from aura_edge.train import checkpoint as ckpt
 from aura_edge.train import distributed as dist_utils
 from aura_edge.train.augment import AugmentConfig, augment_imu
@@ -151,7 +152,7 @@ def _run_config(config, encoders, text_encoder, corpus, plan, device, init_capti
         mocap_encoder=encoders["mocap"].config.to_dict() if "mocap" in encoders else None,
         text_encoder=text_encoder.id,
         input_contract=input_contract(text_encoder.dim, _sees_gravity_removed(config)),
-        labels=tuple(corpus["train"].labels),
+        labels=tuple(label for label in corpus["train"].labels if not is_drill(label)),   # a drill's name means nothing
         prompt_templates=tuple(PROMPT_TEMPLATES),
         # anchors for label expansion at export / eval (a fine-tuned run keeps its --init run's too)
         captions=tuple(dict.fromkeys([*anchor_captions(corpus["train"].caption), *init_captions])),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from aura_edge.synth.vocabulary.catalogue import COMPOSED, Exercise, Part
+from aura_edge.synth.vocabulary.drills import exercise_named, is_drill
 from aura_edge.synth.vocabulary.primitives import PRIMITIVES
 
 POSTURE_WORDS = {"standing": ("standing", "on the feet", "upright"), "sitting": ("seated", "sitting on a chair"),
@@ -101,10 +102,15 @@ def names(ex: Exercise) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+LEVEL_SHARES = (0.4, 0.4, 0.2)          # names, the movement, body parts
+DRILL_LEVEL_SHARES = (0.0, 2 / 3, 1 / 3)  # a drill has no name: the movement and body-part levels only
+
+
 def caption(name: str, rng: np.random.Generator) -> str:
-    """One caption for a window of ``name``: a name (40 %), the movement (40 %) or the body parts (20 %)."""
-    ex = COMPOSED[name]
-    level = rng.choice(3, p=(0.4, 0.4, 0.2))
+    """One caption for a window of ``name``: a name (40 %), the movement (40 %) or the body parts
+    (20 %); for a drill, the movement or the body parts in the same proportion."""
+    ex = exercise_named(name)
+    level = rng.choice(3, p=DRILL_LEVEL_SHARES if is_drill(name) else LEVEL_SHARES)
     if level == 0:
         options = names(ex)
         return options[rng.integers(len(options))]

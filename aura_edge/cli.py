@@ -281,12 +281,12 @@ def export(**options) -> None:
 def labels_(bundle_dir: str, add: tuple[str, ...], remove: tuple[str, ...], out: str | None) -> None:
     """Show, or rebuild with --add/--remove, a bundle's label bank without re-exporting its model."""
     if not add and not remove:
-        from aura_edge.runtime.bundle import LABELS_FILE, read_enrolled, read_label_bank, read_manifest, verify_files
+        from aura_edge.runtime.bundle import LABELS_FILE, read_label_bank, read_manifest, verify_files
 
         path = pretrained.bundle_path(bundle_dir)
         verify_files(path, read_manifest(path))
-        labels, bank = read_label_bank(path / LABELS_FILE)[:2]
-        enrolled = read_enrolled(path / LABELS_FILE, bank.shape[1]).counts()
+        labels, *_, enrolled_classes = read_label_bank(path / LABELS_FILE)
+        enrolled = enrolled_classes.counts()
         if enrolled:
             click.echo("enrolled from examples: " + ", ".join(f"{n} ({k} windows)" for n, k in enrolled.items()))
     else:

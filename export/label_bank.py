@@ -142,7 +142,7 @@ def rebuild_labels(bundle_dir: Path | str, add=(), remove=(), out: Path | str | 
     pretrained.refuse_builtin_target(target)
     manifest = read_manifest(bundle_dir)
     verify_files(bundle_dir, manifest)
-    names, _, templates, text_encoder_id = read_label_bank(bundle_dir / LABELS_FILE)
+    names, _, templates, text_encoder_id, _ = read_label_bank(bundle_dir / LABELS_FILE)
     current, anchors, expansion, enrolled = read_carried(bundle_dir / LABELS_FILE, names)
     labels = edit_labels(current, add, remove)
     spec = manifest.get("labels", {}).get("text_encoder_spec")

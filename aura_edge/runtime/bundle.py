@@ -117,11 +117,10 @@ def load_bundle(path: Path | str, prefer: str = "int8", threads: int = 1) -> Bun
     manifest = read_manifest(path)
     verify_files(path, manifest)
     contract = check_contract(manifest, path)
-    labels, bank, templates, text_encoder = read_label_bank(path / LABELS_FILE)
+    labels, bank, templates, text_encoder, enrolled = read_label_bank(path / LABELS_FILE)
     if bank.shape[1] != contract["embedding_dim"]:
         raise BundleError(f"{path / LABELS_FILE} holds {bank.shape[1]}-d label embeddings but the model makes "
                           f"{contract['embedding_dim']}-d ones; rebuild it with `aura-edge labels --bundle {path}`")
-    enrolled = read_enrolled(path / LABELS_FILE, bank.shape[1])
     variant, model_file = choose_model(manifest, prefer, path)
     engine = _open_engine(path / model_file, variant, manifest, threads)
     return Bundle(path, manifest, variant, engine, labels, bank, templates, text_encoder, enrolled)
@@ -216,10 +215,13 @@ def check_contract(manifest: dict, path: Path) -> dict:
     return contract
 
 
-def read_label_bank(file: Path) -> tuple[list[str], np.ndarray, list[str], str]:
+def read_label_bank(file: Path) -> tuple[list[str], np.ndarray, list[str], str, EnrolledClasses]:
+    """Labels, (C, D) text bank, prompt templates, text-encoder id and the classes enrolled from
+    examples (none for a text-only bank), validated, from one read of a labels.npz."""
     try:
         with np.load(file, allow_pickle=False) as z:
             arrays = {key: z[key] for key in ("labels", "embeddings", "templates", "text_encoder")}
+            enrolled = {key: z[key] for key in ENROLLED_KEYS if key in z}
     except (OSError, ValueError, KeyError, EOFError) as exc:  # numpy's text may advise allow_pickle: not shown
         raise BundleError(f"{file} is not a readable label bank (an .npz with labels, embeddings, templates and "
                           f"text_encoder); rebuild it with `aura-edge labels --bundle {file.parent}`") from exc
@@ -240,14 +242,7 @@ def read_label_bank(file: Path) -> tuple[list[str], np.ndarray, list[str], str]:
     if not np.allclose(np.linalg.norm(bank, axis=1), 1.0, atol=1e-3):
         raise BundleError(f"{file} holds label embeddings that are not unit vectors; rebuild it with "
                           f"`aura-edge labels --bundle {file.parent}`")
-    return labels, bank, templates, text_encoder
-
-
-def read_enrolled(file: Path, dim: int) -> EnrolledClasses:
-    """The classes enrolled from examples in a labels.npz (none for text-only banks)."""
-    with np.load(file, allow_pickle=False) as z:
-        arrays = {key: z[key] for key in ENROLLED_KEYS if key in z}
-    return EnrolledClasses.from_arrays(arrays, dim, str(file))
+    return labels, bank, templates, text_encoder, EnrolledClasses.from_arrays(enrolled, bank.shape[1], str(file))
 
 
 def choose_model(manifest: dict, prefer: str, path: Path) -> tuple[str, str]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import json
 import platform
 from dataclasses import replace
 
@@ -136,13 +137,23 @@ def main() -> None:
     own = own_label_rows(open_runs, text_encoder, open_spec, args.windows, OWN_LABEL_DRAWS)
     result = {"machine": f"{platform.machine()}, {platform.processor() or 'cpu'}", "open_spec": open_spec,
               "open_specs": {name: run.config.data for name, run in open_runs.items()},
-                        "epochs": {name: run.config.train.get("epochs")
-                         for name, run in {**open_runs, **builtin_runs}.items()},
+              "epochs": {name: _epochs(run) for name, run in {**open_runs, **builtin_runs}.items()},
               "open_runs": list(open_runs), "builtin_runs": list(builtin_runs), "builtin": builtin, "novel": novel,
               "novel_own_labels": own, "own_label_draws": OWN_LABEL_DRAWS}
     markdown = render_markdown(result)
     print(markdown)
     write_results(args.results_name, result, markdown)
+
+
+def _epochs(run) -> str:
+    """The run's planned epochs, or "N of M" when it has finished only N (a snapshot of a run still
+    training is benchmarked under its own name, never passed off as the full budget)."""
+    from aura_edge.train.checkpoint import STATE_FILE
+
+    planned = str(run.config.train.get("epochs"))
+    state = run.path / STATE_FILE
+    done = json.loads(state.read_text()).get("epochs_done") if state.is_file() else None
+    return f"{done} of {planned}" if done is not None and str(done) != planned else planned
 
 
 def render_markdown(result: dict) -> str:

@@ -1,6 +1,7 @@
 """Training end to end on a tiny corpus: run directory, checkpoints, resume, refusals."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -90,28 +91,64 @@ def test_an_existing_run_is_never_overwritten(trained_run):
     assert (run / "model.safetensors").read_bytes() == before
 
 
-def test_resume_continues_after_the_last_finished_epoch(tiny_corpus_dir, tmp_path, monkeypatch):
+def _interrupted_run(config, monkeypatch, epochs_done: int = 2):
+    """Train ``config`` and stop it (as Ctrl-C would) after ``epochs_done`` epochs; returns the run."""
     from aura_edge.train import loop
 
-    config = tiny_config(tiny_corpus_dir, tmp_path, epochs="3", stages="1", baseline=False, name="r")
     original = loop.Trainer._end_epoch
     calls = []
 
-    def interrupt_after_two(self, *args):
+    def interrupt(self, *args):
         original(self, *args)
         calls.append(1)
-        if len(calls) == 2:
+        if len(calls) == epochs_done:
             raise KeyboardInterrupt
 
-    monkeypatch.setattr(loop.Trainer, "_end_epoch", interrupt_after_two)
+    monkeypatch.setattr(loop.Trainer, "_end_epoch", interrupt)
     with pytest.raises(KeyboardInterrupt):
         train(config)
     monkeypatch.setattr(loop.Trainer, "_end_epoch", original)
-    run = tmp_path / "r"
-    assert json.loads((run / "trainer_state.json").read_text())["epochs_done"] == 2
+    run = Path(config.out) / config.name
+    assert json.loads((run / "trainer_state.json").read_text())["epochs_done"] == epochs_done
+    return run
+
+
+def test_resume_continues_after_the_last_finished_epoch(tiny_corpus_dir, tmp_path, monkeypatch):
+    config = tiny_config(tiny_corpus_dir, tmp_path, epochs="3", stages="1", baseline=False, name="r")
+    run = _interrupted_run(config, monkeypatch)
     train(TrainConfig(**{**config.as_dict(), "resume": str(run)}))
     rows = [json.loads(x) for x in (run / "metrics.jsonl").read_text().splitlines()]
     assert [r["epoch"] for r in rows] == [1, 2, 3]
+
+
+def test_resume_refuses_a_corpus_that_changed_since_the_run_began(tiny_corpus_dir, tmp_path, monkeypatch):
+    from conftest import make_tiny_windows
+
+    from aura_edge.train.data import load_corpus
+
+    config = tiny_config(tiny_corpus_dir, tmp_path, epochs="3", stages="1", baseline=False, name="r")
+    run = _interrupted_run(config, monkeypatch)
+    kept = {name: (run / name).read_bytes() for name in ("model.safetensors", "last.safetensors", "config.json",
+                                                         "metrics.jsonl")}
+    make_tiny_windows(range(0, 4), seed=7).save(tiny_corpus_dir / "train.npz")   # other windows, same people
+    load_corpus.cache_clear()   # a resume is a new process: nothing of the first build is kept
+    with pytest.raises(RunError, match="differs from the one it began with"):
+        train(TrainConfig(**{**config.as_dict(), "resume": str(run)}))
+    assert {name: (run / name).read_bytes() for name in kept} == kept
+
+
+def test_a_run_from_before_fingerprints_resumes_and_records_one(tiny_corpus_dir, tmp_path, monkeypatch):
+    from aura_edge.train.data import corpus_fingerprint, load_corpus
+
+    config = tiny_config(tiny_corpus_dir, tmp_path, epochs="3", stages="1", baseline=False, name="r")
+    run = _interrupted_run(config, monkeypatch)
+    recorded = json.loads((run / "config.json").read_text())
+    fingerprint = recorded.pop("corpus_fingerprint")
+    assert fingerprint == corpus_fingerprint(load_corpus(str(tiny_corpus_dir)))
+    (run / "config.json").write_text(json.dumps(recorded))   # as an older aura-edge wrote it
+    train(TrainConfig(**{**config.as_dict(), "resume": str(run)}))
+    assert [json.loads(x)["epoch"] for x in (run / "metrics.jsonl").read_text().splitlines()] == [1, 2, 3]
+    assert json.loads((run / "config.json").read_text())["corpus_fingerprint"] == fingerprint
 
 
 def test_video_targets_join_stage_one_with_a_clip_backend(tiny_corpus_dir, tmp_path, monkeypatch):

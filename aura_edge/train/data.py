@@ -7,6 +7,7 @@ table and groups of identical captions become shared positives in the loss.
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,22 @@ from aura_edge.train.config import synth_config
 
 log = logging.getLogger(__name__)
 SPLITS = ("train", "val", "test")
+
+
+def corpus_fingerprint(corpus: dict[str, WindowSet]) -> str:
+    """A hash of what training learns from and selects on: the train and val windows (IMU, mocap),
+    labels and captions. --resume compares it, so no run finishes on other data than it began with
+    (a simulator that changed between sessions, files replaced in a corpus directory). Video
+    frames are left out: hashing them would cost more than the check is worth."""
+    digest = hashlib.blake2b(digest_size=16)
+    for split in ("train", "val"):
+        windows = corpus[split]
+        for array in (windows.imu, windows.mocap):
+            if array is not None:
+                digest.update(np.ascontiguousarray(array).data)
+        for texts in (windows.label, windows.caption):
+            digest.update("\x1f".join(map(str, texts)).encode())
+    return digest.hexdigest()
 
 
 @functools.lru_cache(maxsize=2)

@@ -29,7 +29,7 @@ from aura_edge.train import checkpoint as ckpt
 from aura_edge.train import distributed as dist_utils
 from aura_edge.train.augment import AugmentConfig, augment_imu
 from aura_edge.train.config import TrainConfig, orientation_share, synth_config
-from aura_edge.train.data import batches, embed_targets, load_corpus, video_available
+from aura_edge.train.data import batches, corpus_fingerprint, embed_targets, load_corpus, video_available
 from aura_edge.train.loss import ContrastiveLoss
 from aura_edge.train.run_config import RunConfig
 from aura_edge.train.run_dir import RunDir
@@ -108,6 +108,8 @@ def _train_one(config: TrainConfig, world: dist_utils.World, device: torch.devic
     run_path = dist_utils.from_main(lambda: RunDir.create(config, True, link_latest).path, world)
     run = RunDir(run_path, world.is_main)
     run_config = _run_config(config, encoders, text_encoder, corpus, plan, device, init_captions)
+    if config.resume:
+        run.check_same_corpus(run_config["corpus_fingerprint"])
     if world.is_main:
         run.write_config(run_config)
         log.info(f"[{run.path.name}] {config.encoder}-{config.size}: "
@@ -157,6 +159,7 @@ def _run_config(config, encoders, text_encoder, corpus, plan, device, init_capti
         # anchors for label expansion at export / eval (a fine-tuned run keeps its --init run's too)
         captions=tuple(dict.fromkeys([*anchor_captions(corpus["train"].caption), *init_captions])),
         plan=tuple(s.describe() for s in plan),
+        corpus_fingerprint=corpus_fingerprint(corpus),
         train=config.as_dict(),
         trained_on=str(device),  # what --device auto chose; "train" keeps the option as given
     ).to_dict()

@@ -1,6 +1,7 @@
 """Training end to end on a tiny corpus: run directory, checkpoints, resume, refusals."""
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -149,6 +150,29 @@ def test_a_run_from_before_fingerprints_resumes_and_records_one(tiny_corpus_dir,
     train(TrainConfig(**{**config.as_dict(), "resume": str(run)}))
     assert [json.loads(x)["epoch"] for x in (run / "metrics.jsonl").read_text().splitlines()] == [1, 2, 3]
     assert json.loads((run / "config.json").read_text())["corpus_fingerprint"] == fingerprint
+
+
+def test_the_corpus_fingerprint_ignores_last_bit_differences_but_not_a_changed_activity(tiny_corpus_dir):
+    from aura_edge.train.data import corpus_fingerprint, load_corpus, same_corpus
+
+    corpus = load_corpus(str(tiny_corpus_dir))
+    before = corpus_fingerprint(corpus)
+
+    def changed(split="train", **fields):
+        windows = corpus[split]
+        return corpus_fingerprint({**corpus, split: replace(windows, **fields)})
+
+    train = corpus["train"]
+    last_bit = np.nextafter(train.imu, np.float32(np.inf))        # what another CPU's sin() might give
+    assert same_corpus(before, changed(imu=last_bit))
+    louder = train.imu.copy()
+    louder[train.label == train.label[0]] *= 1.01                  # one activity simulated 1 % stronger
+    assert not same_corpus(before, changed(imu=louder))
+    recaptioned = train.caption.copy()
+    recaptioned[0] = recaptioned[0] + " slowly"
+    assert not same_corpus(before, changed(caption=recaptioned))
+    val_mocap = corpus["val"].mocap + 0.01
+    assert not same_corpus(before, changed("val", mocap=val_mocap))
 
 
 def test_video_targets_join_stage_one_with_a_clip_backend(tiny_corpus_dir, tmp_path, monkeypatch):

@@ -33,7 +33,7 @@ class RunConfig:
     trained_on: str = ""                   # the device --device auto chose
     aura_edge_version: str = ""
     command: str = ""                      # the command line that started the run (shell-quoted)
-    corpus_fingerprint: str = ""           # train.data.corpus_fingerprint; --resume refuses other data
+    corpus_fingerprint: dict = field(default_factory=dict)  # train.data.corpus_fingerprint, for --resume
     schema_version: int = SCHEMA_VERSION
     extra: dict = field(default_factory=dict)  # keys this version does not know, kept when rewritten
 

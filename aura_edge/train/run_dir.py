@@ -12,6 +12,7 @@ from safetensors.torch import load_file
 
 from aura_edge.errors import RunError
 from aura_edge.train import checkpoint as ckpt
+from aura_edge.train.data import same_corpus
 
 METRICS_FILE = "metrics.jsonl"
 
@@ -40,18 +41,20 @@ class RunDir:
                 _link_latest(path)
         return cls(path, is_main)
 
-    def check_same_corpus(self, fingerprint: str) -> None:
+    def check_same_corpus(self, fingerprint: dict) -> None:
         """--resume: refuse to go on when the corpus rebuilt now differs from the one the run began
         with, since the remaining epochs would silently train on other data. Runs that recorded no
         fingerprint (older versions) resume as before and record one now."""
         before = ckpt.read_config(self.path)
-        if before.corpus_fingerprint and before.corpus_fingerprint != fingerprint:
-            raise RunError(
-                f"cannot resume {self.path}: the corpus rebuilt from {before.data!r} differs from the one it "
-                f"began with (fingerprint {fingerprint} now, {before.corpus_fingerprint} then), because the "
-                "simulator or the data files changed since it started. The run is untouched: use it as it is, "
-                "finish it with the aura-edge it began with "
-                f"({before.aura_edge_version or 'see its config.json'}), or start a new run on the data as it is now")
+        if not before.corpus_fingerprint or same_corpus(before.corpus_fingerprint, fingerprint):
+            return
+        what = "its captions or labels" if before.corpus_fingerprint.get("text") != fingerprint["text"] \
+            else "its signals"
+        raise RunError(
+            f"cannot resume {self.path}: the corpus rebuilt from {before.data!r} differs from the one it began "
+            f"with ({what} changed: the simulator or the data files changed since it started). The run is "
+            "untouched: use it as it is, finish it with the aura-edge it began with "
+            f"({before.aura_edge_version or 'see its config.json'}), or start a new run on the data as it is now")
 
     def write_config(self, config: dict) -> None:
         ckpt.write_json_atomic(self.path / ckpt.CONFIG_FILE, config)

@@ -29,6 +29,7 @@ def test_a_file_from_before_the_schema_reads_with_typed_fields_and_writes_back_v
     ({"train": ["synth"]}, "'train' is list, not dict"),
     ({"labels": "walking"}, "'labels' must be a list of strings"),
     ({"captions": [1, 2]}, "'captions' must be a list of strings"),
+    ({"corpus_fingerprint": "35270ade"}, "'corpus_fingerprint' is str, not dict"),
     ({"schema_version": 99}, "schema_version 99"),
 ])
 def test_a_config_with_the_wrong_types_is_refused_naming_the_key(change, message):

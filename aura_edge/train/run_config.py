@@ -66,8 +66,9 @@ class RunConfig:
                            "upgrade aura-edge")
         known = {name for name in cls.__dataclass_fields__ if name != "extra"}
         values = {k: v for k, v in raw.items() if k in known}
-        for key, kind in (("text_encoder", str), ("input_contract", dict), ("train", dict)):
-            values.setdefault(key, {"text_encoder": "minilm", "input_contract": {}, "train": {}}[key])
+        typed = (("text_encoder", str), ("input_contract", dict), ("train", dict), ("corpus_fingerprint", dict))
+        for key, kind in typed:
+            values.setdefault(key, {"text_encoder": "minilm"}.get(key, {}))
             if not isinstance(values[key], kind):
                 raise RunError(f"{source}: '{key}' is {type(values[key]).__name__}, not {kind.__name__}; "
                                "pass another run or retrain")

@@ -25,7 +25,7 @@ import numpy as np
 
 from aura_edge import pretrained
 from aura_edge.errors import BundleError
-from aura_edge.runtime.enrolled import DEFAULT_TEXT_PERCENTILES, EnrolledClasses
+from aura_edge.runtime.enrolled import DEFAULT_TEXT_PERCENTILES, EnrolledClasses, label_scores
 from aura_edge.runtime.enrolled import KEYS as ENROLLED_KEYS
 from aura_edge.signals import CHANNELS, MODEL_RATE_HZ, WINDOW_SAMPLES
 
@@ -103,8 +103,7 @@ class Bundle:
     def scores(self, embeddings: np.ndarray) -> np.ndarray:
         """(B, D) unit embeddings -> (B, C) scores of ``class_names``: cosine similarity with every
         text label, then the calibrated scores of the enrolled classes."""
-        scores = np.asarray(embeddings, dtype=np.float32) @ self.label_bank.T
-        return self.enrolled.combine(scores, embeddings, self.labels) if self.enrolled else scores
+        return label_scores(embeddings, self.label_bank.T, self.labels, self.enrolled)
 
 
 def load_bundle(path: Path | str, prefer: str = "int8", threads: int = 1) -> Bundle:

@@ -153,6 +153,13 @@ class EnrolledClasses:
         return cls(names, unit_rows(emb), index, weight, calibration)
 
 
+def label_scores(embeddings: np.ndarray, bank_t: np.ndarray, text_labels: list[str],
+                 enrolled: EnrolledClasses | None) -> np.ndarray:
+    """(B, D) unit embeddings -> (B, C) scores: the cosine with every text label (``bank_t`` is the
+    (D, L) transposed label bank), then the enrolled classes, if any, on the same scale."""
+    scores = np.asarray(embeddings, dtype=np.float32) @ bank_t
+    return enrolled.combine(scores, embeddings, text_labels) if enrolled else scores
+
 def text_weight(examples: np.ndarray, text_bank: np.ndarray, text_labels: list[str], name: str) -> float:
     """TEXT_WEIGHT_MAX x the text labels' mean probability of ``name`` over a class's examples (0 when
     the name is not a text label)."""

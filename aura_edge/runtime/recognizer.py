@@ -24,7 +24,7 @@ from typing import Protocol
 import numpy as np
 
 from aura_edge.errors import ConfigError
-from aura_edge.runtime.enrolled import EnrolledClasses
+from aura_edge.runtime.enrolled import EnrolledClasses, label_scores
 from aura_edge.runtime.ring_buffer import RingBuffer
 from aura_edge.signals import MODEL_RATE_HZ, WINDOW_S
 
@@ -367,9 +367,7 @@ class Recognizer:
             self.engine_calls += 1
         # Engines return L2-normalised embeddings (the normalisation is inside the exported graph),
         # so this product is the cosine similarity.
-        embeddings = np.concatenate(parts)
-        scores = embeddings @ self._bank_t
-        return self.enrolled.combine(scores, embeddings, self.text_labels) if self.enrolled else scores
+        return label_scores(np.concatenate(parts), self._bank_t, self.text_labels, self.enrolled)
 
     def _recognized(self, ch: Channel, window, scores: np.ndarray, batch: int) -> Recognition:
         d = ch.smoother.update(scores)

@@ -160,6 +160,7 @@ def label_scores(embeddings: np.ndarray, bank_t: np.ndarray, text_labels: list[s
     scores = np.asarray(embeddings, dtype=np.float32) @ bank_t
     return enrolled.combine(scores, embeddings, text_labels) if enrolled else scores
 
+
 def text_weight(examples: np.ndarray, text_bank: np.ndarray, text_labels: list[str], name: str) -> float:
     """TEXT_WEIGHT_MAX x the text labels' mean probability of ``name`` over a class's examples (0 when
     the name is not a text label)."""

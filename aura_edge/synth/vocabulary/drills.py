@@ -67,10 +67,9 @@ def _draw(name: str, rng: np.random.Generator) -> Exercise:
     limbs = {PRIMITIVES[p].limb for p in chosen} - {None}
     side = str(rng.choice(("left", "right", "alternating") if "leg" in limbs else
                           ("both", "left", "right", "alternating")))
-    held = [False] + [bool(rng.random() < HELD_SHARE) for _ in chosen[1:]]
-    if len(chosen) == 1:
-        held = [bool(rng.random() < HELD_SHARE)]
-    held = [h and p not in UNHOLDABLE for p, h in zip(chosen, held)]
+    # A drill of several parts keeps its first one moving; a movement like a jump is never held.
+    held = [(k > 0 or len(chosen) == 1) and rng.random() < HELD_SHARE and p not in UNHOLDABLE
+            for k, p in enumerate(chosen)]
     moving = [p for p, h in zip(chosen, held) if not h]
     windows = _windows(len(moving), rng)
     parts, w = [], iter(windows)

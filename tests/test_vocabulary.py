@@ -106,6 +106,22 @@ def test_every_composed_activity_simulates_to_finite_imu_and_has_three_caption_l
     assert any("left arm" in c for c in levels) and any("elbow flexion (left)" in c for c in levels)
 
 
+def test_movement_captions_say_the_size_with_the_movement_and_a_way_back_that_fits_it():
+    def phrasings(name: str) -> set[str]:
+        return {movement(COMPOSED[name], np.random.default_rng(k)) for k in range(30)}
+
+    rotations = phrasings("seated left-arm shoulder external rotation")
+    assert all("outward by about" in c and "elbow tucked at the side, and" in c for c in rotations)
+    assert not any("lowering" in c or "back down" in c or "rising" in c for c in rotations)
+    squats = phrasings("squat")
+    assert all("into a deep squat" in c and "squat deep" not in c for c in squats)
+    assert any("rising again" in c or "back up" in c for c in squats)
+    assert not any("lowering" in c for c in squats)
+    raises = phrasings("lateral raise")
+    assert any("lowering again" in c or "back down" in c for c in raises)
+    assert not any("rising" in c or "back up" in c for c in raises)
+
+
 def test_a_corpus_can_name_composed_activities_and_the_open_vocabulary():
     assert len(synth_config("synth?vocabulary=open").activities) == len(ALL_ACTIVITIES)
     assert synth_config("synth?vocabulary=builtin").activities == ACTIVITIES

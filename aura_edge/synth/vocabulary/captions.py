@@ -22,7 +22,12 @@ POSTURE_WORDS = {"standing": ("standing", "on the feet", "upright"), "sitting": 
                  "lying": ("lying on the back", "on the floor, face up"), "prone": ("face down on the forearms",
                                                                                     "in a forearm plank"),
                  "side-lying": ("lying on one side",)}
-RETURN_WORDS = ("and back", "and back down", "and returning", "then lowering again", "and back to the start")
+# How a repetition returns, by what the movement did: a rotation never "lowers", a squat comes back up.
+RETURN_WORDS = ("and back", "and returning", "and back to the start")
+LOWER_WORDS = ("and back down", "then lowering again")
+RISE_WORDS = ("and back up", "then rising again")
+LIFTS = ("shoulder flexion", "shoulder abduction", "leg raise", "side leg raise")
+DIPS = ("squat", "lunge", "hip hinge", "trunk flexion")
 TEMPO_WORDS = ("about every {p:.0f} seconds", "roughly once every {p:.0f} seconds", "{r:.0f} times in ten seconds")
 FAST_TEMPO_WORDS = ("about {r:.0f} times in ten seconds", "quickly, about {f:.1f} times a second")
 ONE_WAY = ("shoulder circles", "jump", "step", "kick", "turn", "hold")   # no 'and back' after these
@@ -44,6 +49,8 @@ def size_words(part: Part) -> str:
         return "a little" if a < 50 else "to shoulder height" if a < 120 else "overhead"
     if part.primitive == "elbow flexion" and part.amp < 0:
         return f"from a {a:.0f} degree bend"
+    if part.primitive == "shoulder circles":
+        return "in small circles" if a < 30 else "in wide circles"
     if part.primitive in ("squat", "jump"):
         return "shallow" if a < 60 else "deep"
     return f"by about {int(round(a, -1))} degrees"
@@ -64,18 +71,44 @@ def movement(ex: Exercise, rng: np.random.Generator) -> str:
         if part.primitive == "jump":
             phrases.append(f"{verb}, landing in a {size} knee bend")
             continue
+        if part.primitive == "squat":
+            verb, size = verb.replace("a squat", f"a {size} squat"), ""
         held = ("and holding it" if part.static else "" if part.primitive in ONE_WAY
-                else RETURN_WORDS[rng.integers(len(RETURN_WORDS))])
-        phrases.append(" ".join(w for w in (verb, size, held) if w))
+                else _pick(return_words(part, ex.posture), rng))
+        phrases.append(_phrase(verb, size, held))
     joiner = " then " if _sequential(ex.parts) else " while "
     text = joiner.join(phrases)
-    where = POSTURE_WORDS[ex.posture][rng.integers(len(POSTURE_WORDS[ex.posture]))]
+    where = _pick(POSTURE_WORDS[ex.posture], rng)
     if ex.period_s > 0:
         words = FAST_TEMPO_WORDS if ex.period_s < 1.5 else TEMPO_WORDS
-        tempo = words[rng.integers(len(words))].format(p=ex.period_s, r=10 / ex.period_s, f=1 / ex.period_s)
+        tempo = _pick(words, rng).format(p=ex.period_s, r=10 / ex.period_s, f=1 / ex.period_s)
         slowly = "slowly " if ex.name.startswith("slow ") else ""
         return f"{slowly}{text}, {tempo}, {where}"
     return f"{where}, {text}"
+
+
+def return_words(part: Part, posture: str) -> tuple[str, ...]:
+    """The ways back that fit the movement: a lift may lower, a squat or a forward bend rises again
+    (lying on the back, a forward bend is a crunch: it lowers), anything may go back."""
+    lying = posture in ("lying", "side-lying", "prone")
+    if part.primitive in LIFTS or (part.primitive == "elbow flexion" and part.amp > 0) or \
+            (part.primitive in DIPS and lying):
+        return RETURN_WORDS + LOWER_WORDS
+    return RETURN_WORDS + RISE_WORDS if part.primitive in DIPS else RETURN_WORDS
+
+
+def _phrase(verb: str, size: str, back: str) -> str:
+    """The size goes right after the movement, before any clause about how it is held:
+    'turning the forearm outward by about 70 degrees, elbow tucked at the side, and back'."""
+    head, _, how = verb.partition(", ")
+    moved = " ".join(w for w in (head, size) if w)
+    if not how:
+        return " ".join(w for w in (moved, back) if w)
+    return f"{moved}, {how}" + (f", {back}" if back else "")
+
+
+def _pick(options: tuple[str, ...], rng: np.random.Generator) -> str:
+    return options[rng.integers(len(options))]
 
 
 def body_parts(ex: Exercise, rng: np.random.Generator) -> str:
@@ -112,8 +145,7 @@ def caption(name: str, rng: np.random.Generator) -> str:
     ex = exercise_named(name)
     level = rng.choice(3, p=DRILL_LEVEL_SHARES if is_drill(name) else LEVEL_SHARES)
     if level == 0:
-        options = names(ex)
-        return options[rng.integers(len(options))]
+        return _pick(tuple(names(ex)), rng)
     return movement(ex, rng) if level == 1 else body_parts(ex, rng)
 
 

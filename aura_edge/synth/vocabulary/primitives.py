@@ -187,7 +187,7 @@ PRIMITIVES: dict[str, Primitive] = {p.name: p for p in (
     Primitive("shoulder external rotation", "arms", "arm", lambda p, s, a, d: shoulder_rotation(p, s, -a, d),
               "turning the forearm of {limb} outward, elbow tucked at the side", "shoulder external rotation",
               "tucked"),
-    Primitive("shoulder circles", "arms", "arm", shoulder_circles, "circling {limb} held out to the side",
+    Primitive("shoulder circles", "arms", "arm", shoulder_circles, "circling {limb}, held out to the side",
               "shoulder circumduction", "out"),
     Primitive("elbow flexion", "arms", "arm", elbow_flexion, "bending the elbow of {limb}", "elbow flexion",
               "curl"),

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from aura_edge.errors import ConfigError, DataError
+from aura_edge.runtime.enrolled import softmax_rows
 
 if TYPE_CHECKING:  # a type only: evaluate.py does not need the training package at run time
     from aura_edge.train.run_config import RunConfig
@@ -89,9 +90,7 @@ def expand_label_bank(bank: np.ndarray, anchors: np.ndarray, weight: float,
     """
     sim = bank @ anchors.T
     claimed = sim >= sim.max(axis=0, keepdims=True)      # (C, K): no other label is nearer anchor k
-    logits = sim * sharpness
-    p = np.exp(logits - logits.max(axis=1, keepdims=True))
-    p /= p.sum(axis=1, keepdims=True)
+    p = softmax_rows(sim * sharpness)
     # Divided by the length of the unclaimed pull, so a label whose neighbours are all its own moves
     # exactly as far as without competition, and one whose neighbours are claimed moves less.
     reach = np.linalg.norm(p @ anchors, axis=1, keepdims=True)

@@ -167,9 +167,13 @@ def text_weight(examples: np.ndarray, text_bank: np.ndarray, text_labels: list[s
     if name not in text_labels:
         return 0.0
     logits = np.asarray(examples, np.float32) @ np.asarray(text_bank, np.float32).T * TEXT_PROBABILITY_SCALE
+    return float(TEXT_WEIGHT_MAX * softmax_rows(logits)[:, text_labels.index(name)].mean())
+
+
+def softmax_rows(logits: np.ndarray) -> np.ndarray:
+    """Each row's softmax (shifted by the row's maximum, so large logits do not overflow)."""
     odds = np.exp(logits - logits.max(axis=1, keepdims=True))
-    probability = odds / odds.sum(axis=1, keepdims=True)
-    return float(TEXT_WEIGHT_MAX * probability[:, text_labels.index(name)].mean())
+    return odds / odds.sum(axis=1, keepdims=True)
 
 
 def _calibrated(names, embeddings, index, weights, text_percentiles: dict) -> EnrolledClasses:

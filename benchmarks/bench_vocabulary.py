@@ -122,11 +122,17 @@ def main() -> None:
     from aura_edge.models.frozen import load_text_encoder
     from aura_edge.train.checkpoint import load_run
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--open-run", nargs="+", required=True)
-    parser.add_argument("--builtin-run", nargs="*", default=[])
-    parser.add_argument("--windows", type=int, default=3)
-    parser.add_argument("--results-name", default="vocabulary")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0].replace("\n", " "))
+    parser.add_argument("--open-run", nargs="+", required=True, metavar="RUN",
+                        help="runs trained on synth?vocabulary=open&novel=exclude...; runs of one corpus spec are "
+                             "seeds and share a column, another spec (e.g. ...&drills=100) gets its own")
+    parser.add_argument("--builtin-run", nargs="*", default=[], metavar="RUN",
+                        help="runs trained on the built-in 32 activities at the same epochs (one per seed), "
+                             "for the cost of the larger vocabulary")
+    parser.add_argument("--windows", type=int, default=3,
+                        help="test windows per person and activity (default 3; fewer is faster and noisier)")
+    parser.add_argument("--results-name", default="vocabulary",
+                        help="writes benchmarks/results/NAME.{json,md} (default vocabulary)")
     args = parser.parse_args()
     open_runs = {f"open:{r}": load_run(r) for r in args.open_run}
     builtin_runs = {f"builtin:{r}": load_run(r) for r in args.builtin_run}

@@ -31,6 +31,8 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 from results_files import write_results  # noqa: E402
 
+from aura_edge.console import show_messages  # noqa: E402
+
 CACHE = Path(tempfile.gettempdir()) / "aura-edge-bench" / "random-senvt-ss"
 TARGETS = {"hop_p99_ratio": 1.5, "ready_s": 1.0, "rss_mb": 150.0, "wearables_per_core": 32}
 HOP_S = 0.5
@@ -277,9 +279,11 @@ def render_markdown(r: dict) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--bundle", default=None)
-    parser.add_argument("--hops", type=int, default=300)
-    parser.add_argument("--wearables", default="8,16,32,48,64")
+    parser.add_argument("--bundle", default=None,
+                        help="bundle to stream with (default: runs/latest/bundle, or a random-weight one)")
+    parser.add_argument("--hops", type=int, default=300, help="hops timed for the per-hop latency (default 300)")
+    parser.add_argument("--wearables", default="8,16,32,48,64",
+                        help="wearable counts tried on one core, comma-separated")
     parser.add_argument("--seconds", type=float, default=12.0, help="measured seconds per wearables trial")
     parser.add_argument("--child-wearables", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -123,12 +123,18 @@ def main() -> None:
     from aura_edge.train.data import load_corpus
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--run", default="pretrained")
-    parser.add_argument("--activities-out-run", default=None)
-    parser.add_argument("--placement-out-run", default=None)
-    parser.add_argument("--shots", type=int, nargs="+", default=[1, 3, 5, 10])
-    parser.add_argument("--draws", type=int, default=5)
-    parser.add_argument("--results-name", default="enroll")
+    parser.add_argument("--run", default="pretrained",
+                        help="run scored on trained activities (default: the built-in model)")
+    parser.add_argument("--activities-out-run", default=None, metavar="RUN",
+                        help="run trained without some activities (synth?activities=...): scores the left-out ones")
+    parser.add_argument("--placement-out-run", default=None, metavar="RUN",
+                        help="run trained without a placement (synth?exclude=P): scores that placement")
+    parser.add_argument("--shots", type=int, nargs="+", default=[1, 3, 5, 10],
+                        help="examples per class K (default 1 3 5 10)")
+    parser.add_argument("--draws", type=int, default=5,
+                        help="random enroll/test splits of the people averaged per K (default 5)")
+    parser.add_argument("--results-name", default="enroll",
+                        help="writes benchmarks/results/NAME.{json,md} (default enroll)")
     args = parser.parse_args()
     show_messages()
     test = load_corpus("synth")["test"]   # the release corpus's held-out people, all 32 activities

@@ -57,7 +57,8 @@ def _parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--run", default="runs/latest", help="training run to export (default: runs/latest)")
     parser.add_argument("--runs", type=int, default=500, help="timed runs per variant (after 20 warm-up runs)")
-    parser.add_argument("--calibration-windows", type=int, default=256)
+    parser.add_argument("--calibration-windows", type=int, default=256,
+                        help="training windows that calibrate INT8 (default 256)")
     parser.add_argument("--max-windows", type=int, default=2000, help="cap on held-out windows for accuracy")
     return parser.parse_args()
 

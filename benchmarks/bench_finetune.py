@@ -62,13 +62,18 @@ def fine_tune(data: Path, init: str, lr: float, epochs: str, out: Path) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--init", default="pretrained")
+    parser.add_argument("--init", default="pretrained",
+                        help="run or bundle fine-tuned from (default: the built-in model)")
     parser.add_argument("--placement", default=None, help="where the user wears it (default: random sites)")
     parser.add_argument("--minutes", type=float, default=8.0, help="minutes of training windows")
-    parser.add_argument("--test-people", type=int, default=6)
-    parser.add_argument("--lr", type=float, nargs="+", default=[1e-4])
-    parser.add_argument("--epochs", nargs="+", default=["20"])
-    parser.add_argument("--results-name", default="finetune")
+    parser.add_argument("--test-people", type=int, default=6,
+                        help="simulated people scored before and after (default 6)")
+    parser.add_argument("--lr", type=float, nargs="+", default=[1e-4],
+                        help="learning rates tried, one fine-tune each (default 1e-4)")
+    parser.add_argument("--epochs", nargs="+", default=["20"],
+                        help="epoch budgets tried, one fine-tune each (default 20)")
+    parser.add_argument("--results-name", default="finetune",
+                        help="writes benchmarks/results/NAME.{json,md} (default finetune)")
     args = parser.parse_args()
     show_messages()
     with tempfile.TemporaryDirectory() as tmp:

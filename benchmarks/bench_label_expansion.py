@@ -188,10 +188,13 @@ def main(argv=None) -> int:
     from aura_edge.models.frozen import load_text_encoder
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("runs", nargs="+", type=Path)
-    parser.add_argument("--weights", type=parse_floats, default=[0, 0.5, 1, 2, 4, 8])
-    parser.add_argument("--sharpness", type=parse_floats, default=[10, 20, 40, 80])
-    parser.add_argument("--results-name", default="label-expansion")
+    parser.add_argument("runs", nargs="+", type=Path, metavar="RUN", help="runs trained on the synthetic corpus")
+    parser.add_argument("--weights", type=parse_floats, default=[0, 0.5, 1, 2, 4, 8],
+                        help="expansion weights tried, comma-separated (default 0,0.5,1,2,4,8)")
+    parser.add_argument("--sharpness", type=parse_floats, default=[10, 20, 40, 80],
+                        help="softmax sharpness values tried, comma-separated (default 10,20,40,80)")
+    parser.add_argument("--results-name", default="label-expansion",
+                        help="writes benchmarks/results/NAME.{json,md} (default label-expansion)")
     args = parser.parse_args(argv)
 
     text_encoder = load_text_encoder("minilm")

@@ -47,9 +47,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lopo-run", required=True, help="run trained without the placement")
     parser.add_argument("--seen-run", required=True, help="run of the same settings trained with it")
-    parser.add_argument("--placement", default="head")
+    parser.add_argument("--placement", default="head",
+                        help="the placement --lopo-run was trained without (default head)")
     parser.add_argument("--windows", type=int, default=3, help="test windows per person and activity")
-    parser.add_argument("--results-name", default="placement-gap")
+    parser.add_argument("--results-name", default="placement-gap",
+                        help="writes benchmarks/results/NAME.{json,md} (default placement-gap)")
     args = parser.parse_args()
 
     lopo, seen = load_run(args.lopo_run), load_run(args.seen_run)

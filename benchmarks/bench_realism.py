@@ -66,8 +66,8 @@ def measure(activity: str, placement: str, people: int, seconds: float) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=8)
-    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--people", type=int, default=8, help="simulated people per activity and placement (default 8)")
+    parser.add_argument("--seconds", type=float, default=20.0, help="simulated seconds per person (default 20)")
     args = parser.parse_args()
     rows = []
     for activity, placement, events, unit in CHECKS:

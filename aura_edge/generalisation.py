@@ -98,10 +98,13 @@ def novel_conditions(base, test, windows: int) -> list[Condition]:
 
 
 def evaluate_condition(condition: Condition, runs: dict, text_encoder, windows=None,
-                       label_expansion: float | None = None, labels: list[str] | None = None) -> dict:
+                       label_expansion: float | None = None, labels: list[str] | None = None,
+                       groups: np.ndarray | None = None) -> dict:
     """Zero-shot scores of each named run ({name: LoadedRun}) on one condition's test windows, with labels
     expanded toward each run's training captions by ``label_expansion`` (0: as typed; None: the run's default).
-    The candidates are each run's training labels plus the windows' own, or ``labels`` when given."""
+    The candidates are each run's training labels plus the windows' own, or ``labels`` when given.
+    With ``groups`` (one value per window, e.g. its placement) each run's entry also holds
+    ``by_group``: {value: macro-F1 of those windows alone}."""
     windows = windows if windows is not None else build_corpus(condition.config)[condition.split]
     if condition.turned:
         windows = turned(windows)
@@ -116,8 +119,12 @@ def evaluate_condition(condition: Condition, runs: dict, text_encoder, windows=N
         if condition.described:
             run_labels = [describe(label) if label in present else label for label in run_labels]
         bank = run_label_bank(text_encoder, run_labels, run.config, label_expansion)
-        result = zero_shot(embed_imu(run.imu_encoder, windows.imu), truth, run_labels, bank)
+        emb = embed_imu(run.imu_encoder, windows.imu)
+        result = zero_shot(emb, truth, run_labels, bank)
         row[name] = {"accuracy": round(result.accuracy, 4), "macro_f1": round(result.macro_f1, 4)}
+        if groups is not None:
+            row[name]["by_group"] = {str(g): round(zero_shot(emb[groups == g], truth[groups == g], run_labels,
+                                                             bank).macro_f1, 4) for g in np.unique(groups)}
     return row
 
 

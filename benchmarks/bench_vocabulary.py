@@ -14,7 +14,8 @@ runs trained on the built-in 32 activities with the same epochs (one per seed). 
   same label set (the criteria of the open-vocabulary issue are ratios to that);
 - the same, each scored among its own labels only (what a user's label list holds), beside
   in-distribution among random sets of trained exercises with all their variants, as many labels:
-  the same chance level and the same near-twins.
+  the same chance level and the same near-twins;
+- the description rows of that table placement by placement (which sensors see the movement).
 
 Writes benchmarks/results/<results-name>.{json,md}.
 """
@@ -91,9 +92,11 @@ def own_label_rows(runs: dict, text_encoder, spec: str, windows: int, draws: int
         if not name.startswith("novel"):
             continue
         labels = list(condition.config.activities)
-        row = g.evaluate_condition(condition, runs, text_encoder, windows=_windows(condition.config, condition.split),
-                                   labels=labels)
-        draws_f1, sizes = {run: [] for run in runs}, []
+        novel = _windows(condition.config, condition.split)
+        row = g.evaluate_condition(condition, runs, text_encoder, windows=novel, labels=labels,
+                                   groups=novel.placement)
+        row["by_placement"] = _by_placement(row, runs, novel.placement)
+        draws_f1, sizes, by_placement = {run: [] for run in runs}, [], []
         for _ in range(draws):
             subset = []
             for base in rng.permutation(exercises):
@@ -102,9 +105,13 @@ def own_label_rows(runs: dict, text_encoder, spec: str, windows: int, draws: int
                     break
             sizes.append(len(subset))
             part = seen.subset(np.flatnonzero(np.isin(seen_labels, subset)))
-            scored = g.evaluate_condition(reference, runs, text_encoder, windows=part, labels=subset)
+            scored = g.evaluate_condition(reference, runs, text_encoder, windows=part, labels=subset,
+                                          groups=part.placement)
             for run in runs:
                 draws_f1[run].append(scored[run]["macro_f1"])
+            by_placement.append(_by_placement(scored, runs, part.placement))
+        row["reference_by_placement"] = {p: {run: round(float(np.mean([d[p][run] for d in by_placement])), 4)
+                                             for run in runs} for p in row["by_placement"]}
         row["reference_labels"] = round(float(np.mean(sizes)), 1)
         row["labels"] = len(labels)
         row["in_distribution_reference"] = {run: round(float(np.mean(f)), 4) for run, f in draws_f1.items()}
@@ -112,6 +119,14 @@ def own_label_rows(runs: dict, text_encoder, spec: str, windows: int, draws: int
         print(_line(row, runs) + "  in-distribution, whole exercises: "
               + "  ".join(f"{v:.3f}" for v in row["in_distribution_reference"].values()), flush=True)
     return rows
+
+
+def _by_placement(row: dict, runs: dict, placements: np.ndarray) -> dict:
+    """{placement: {run: macro-F1, "windows": n}} from a row scored with ``groups=placements`` (a
+    forearm movement is out of sight of a head or thigh sensor; the wrists are where it shows)."""
+    scores = {run: row[run].pop("by_group") for run in runs}
+    return {p: {"windows": int(np.sum(placements == p)), **{run: scores[run][p] for run in runs}}
+            for p in sorted(set(placements.tolist()))}
 
 
 def _line(row: dict, runs: dict) -> str:
@@ -175,7 +190,7 @@ def render_markdown(result: dict) -> str:
              "Macro-F1, mean ± spread over runs.",
              ""]
     lines += _builtin_table(result, groups, names) + _novel_table(result, groups, names) + \
-        _own_label_table(result, groups, names)
+        _own_label_table(result, groups, names) + _placement_table(result, groups, names)
     return "\n".join(lines) + "\n"
 
 
@@ -242,6 +257,27 @@ def _own_label_table(result: dict, groups: dict, names: dict) -> list[str]:
             cells += [_mean(row, runs), f"{ref:.3f} ({row['reference_labels']:g})",
                       f"{f1 / ref:.2f}" if ref > 0 else "-"]
         lines.append(f"| {row['condition']} | {row['labels']} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _placement_table(result: dict, groups: dict, names: dict) -> list[str]:
+    """The description rows of the own-label table, placement by placement."""
+    rows = [r for r in result.get("novel_own_labels", []) if "by_placement" in r and "descriptions" in r["condition"]]
+    if not rows:   # results written before placements were scored have none
+        return []
+    lines = ["", "## By placement: from descriptions, among its own labels", "",
+             "The same scoring on each placement's windows alone, beside in-distribution (its labels) on the same "
+             "placement; few windows per cell, so read the pattern, not the third digit.", "",
+             *_head(["placement", "windows"], [f"{r['condition'].split(' (')[0]}{c}" for r in rows
+                                              for c in ("", " in-distribution", " share")], groups, names)]
+    for placement in rows[0]["by_placement"]:
+        windows, cells = " / ".join(str(r["by_placement"][placement]["windows"]) for r in rows), []
+        for runs in groups.values():
+            for row in rows:
+                f1 = np.mean([row["by_placement"][placement][n] for n in runs])
+                ref = np.mean([row["reference_by_placement"][placement][n] for n in runs])
+                cells += [f"{f1:.3f}", f"{ref:.3f}", f"{f1 / ref:.2f}" if ref > 0 else "-"]
+        lines.append(f"| {placement} | {windows} | " + " | ".join(cells) + " |")
     return lines
 
 

@@ -134,3 +134,18 @@ def test_described_labels_reach_the_label_bank(untrained_run, monkeypatch):
     row = generalisation.evaluate_condition(condition, {"m": load_run(untrained_run)}, load_text_encoder("minilm"))
     assert banks[0][-2:] == [describe("right-arm sawing"), describe("golf swing")]
     assert banks[0][:len(ACTIVITIES)] == list(ACTIVITIES) and row["windows"] == 2
+
+
+def test_scores_by_group_are_the_scores_of_each_groups_windows_alone(untrained_run):
+    from aura_edge.models.frozen import load_text_encoder
+    from aura_edge.train.checkpoint import load_run
+
+    condition = generalisation.conditions_for(SPEC, windows=2)[0]
+    windows = build_corpus(condition.config)[condition.split]
+    runs, encoder = {"m": load_run(untrained_run)}, load_text_encoder("minilm")
+    row = generalisation.evaluate_condition(condition, runs, encoder, windows=windows, groups=windows.placement)
+    assert sorted(row["m"]["by_group"]) == sorted(set(windows.placement.tolist())) and len(row["m"]["by_group"]) > 1
+    for placement, f1 in row["m"]["by_group"].items():
+        alone = windows.subset(np.flatnonzero(windows.placement == placement))
+        assert f1 == generalisation.evaluate_condition(condition, runs, encoder, windows=alone)["m"]["macro_f1"]
+    assert "by_group" not in generalisation.evaluate_condition(condition, runs, encoder, windows=windows)["m"]

@@ -3,8 +3,9 @@ on activities and compositions never trained.
 
     python benchmarks/bench_vocabulary.py --open-run R [R ...] --builtin-run R [R ...] [--windows 3]
 
---open-run: runs trained on ``synth?vocabulary=open&novel=exclude...`` (runs of one spec are seeds
-and share a column; runs of another spec, such as ``...&drills=100``, get their own); --builtin-run:
+--open-run: runs trained on ``synth?vocabulary=open&novel=exclude...`` (runs of one spec and encoder
+are seeds and share a column; another spec, such as ``...&drills=100``, or the RNN baseline
+(``--encoder rnn``) gets its own); --builtin-run:
 runs trained on the built-in 32 activities with the same epochs (one per seed). Rows:
 
 - every standard condition of ``aura_edge.generalisation`` on the 32 built-in activities, scored
@@ -139,8 +140,9 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0].replace("\n", " "))
     parser.add_argument("--open-run", nargs="+", required=True, metavar="RUN",
-                        help="runs trained on synth?vocabulary=open&novel=exclude...; runs of one corpus spec are "
-                             "seeds and share a column, another spec (e.g. ...&drills=100) gets its own")
+                        help="runs trained on synth?vocabulary=open&novel=exclude...; runs of one corpus spec and "
+                             "encoder are seeds and share a column, another spec (e.g. ...&drills=100) or "
+                             "the RNN baseline gets its own")
     parser.add_argument("--builtin-run", nargs="*", default=[], metavar="RUN",
                         help="runs trained on the built-in 32 activities at the same epochs (one per seed), "
                              "for the cost of the larger vocabulary")
@@ -157,13 +159,20 @@ def main() -> None:
     novel = novel_rows(open_runs, text_encoder, open_spec, args.windows)
     own = own_label_rows(open_runs, text_encoder, open_spec, args.windows, OWN_LABEL_DRAWS)
     result = {"machine": f"{platform.machine()}, {platform.processor() or 'cpu'}", "open_spec": open_spec,
-              "open_specs": {name: run.config.data for name, run in open_runs.items()},
+              "open_specs": {name: _column(run) for name, run in open_runs.items()},
               "epochs": {name: _epochs(run) for name, run in {**open_runs, **builtin_runs}.items()},
               "open_runs": list(open_runs), "builtin_runs": list(builtin_runs), "builtin": builtin, "novel": novel,
               "novel_own_labels": own, "own_label_draws": OWN_LABEL_DRAWS}
     markdown = render_markdown(result)
     print(markdown)
     write_results(args.results_name, result, markdown)
+
+
+def _column(run) -> str:
+    """What sets a run's column: its corpus spec, and its encoder when that is not SENvT (the RNN
+    baseline trained on the same corpus is a column of its own, not another seed)."""
+    family = run.config.imu_encoder.get("family", "senvt")
+    return run.config.data if family == "senvt" else f"{run.config.data} [{family}]"
 
 
 def _epochs(run) -> str:

@@ -111,7 +111,8 @@ def own_label_rows(runs: dict, text_encoder, spec: str, windows: int, draws: int
             for run in runs:
                 draws_f1[run].append(scored[run]["macro_f1"])
             by_placement.append(_by_placement(scored, runs, part.placement))
-        row["reference_by_placement"] = {p: {run: round(float(np.mean([d[p][run] for d in by_placement])), 4)
+        row["reference_by_placement"] = {p: {run: round(float(np.mean([d[p][run] for d in by_placement if p in d]
+                                                                      or [np.nan])), 4)
                                              for run in runs} for p in row["by_placement"]}
         row["reference_labels"] = round(float(np.mean(sizes)), 1)
         row["labels"] = len(labels)

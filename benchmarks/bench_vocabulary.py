@@ -193,7 +193,7 @@ def render_markdown(result: dict) -> str:
     groups = _groups(result)
     names = {spec: ("open vocabulary" if len(groups) == 1 else f"{chr(65 + k)}") for k, spec in enumerate(groups)}
     specs = "; ".join(f"{names[spec]}: {', '.join(runs)} (`{spec}`)" for spec, runs in groups.items()) \
-        if len(groups) > 1 else f"{', '.join(result['open_runs'])} (`{result['open_spec']}`)"
+        if len(groups) > 1 else f"{', '.join(result['open_runs'])} (`{next(iter(groups))}`)"
     lines = ["# Open vocabulary at equal budget", "",
              f"Open runs: {specs}; built-in runs: "
              f"{', '.join(result['builtin_runs']) or 'none'}. Epochs: {result['epochs']}. "
